@@ -1,0 +1,89 @@
+package io.kafkamlp.nn;
+
+import io.kafkamlp.nn.kernel.MatrixKernels;
+import java.util.List;
+import org.ejml.data.FMatrixRMaj;
+import org.ejml.dense.row.CommonOps_FDRM;
+
+/**
+ * A fully connected layer, {@code s = W x + b} for each sample {@code x}.
+ *
+ * <p>With one sample per row of {@code X} the batch form is {@code S = X W + 1 b}, so {@code W}
+ * is stored (inputs x outputs): column {@code j} holds the incoming weights of unit {@code j}.
+ * That layout makes the forward product and {@code dW} stream along rows, which the SIMD kernels
+ * need. Without a bias (when batch normalization follows, whose shift makes it redundant) {@code
+ * b} is absent.
+ */
+public final class DenseLayer implements Layer {
+
+  private final Parameter weights;
+  private final Parameter bias;
+  private final List<Parameter> parameters;
+  private final FMatrixRMaj weightsT;
+  private final FMatrixRMaj output = new FMatrixRMaj(1, 1);
+  private final FMatrixRMaj inputGradient = new FMatrixRMaj(1, 1);
+  private FMatrixRMaj input;
+
+  /**
+   * Creates a layer with Gaussian weights of standard deviation {@code initStd} and zero bias.
+   *
+   * @param name prefix of the parameter names, such as {@code dense0}
+   */
+  public DenseLayer(String name, int inputs, int outputs, boolean withBias, double initStd,
+      Rng rng) {
+    weights = new Parameter(name + ".W", inputs, outputs, true);
+    float[] w = weights.value().data;
+    for (int i = 0; i < w.length; i++) {
+      w[i] = (float) (rng.nextGaussian() * initStd);
+    }
+    bias = withBias ? new Parameter(name + ".b", 1, outputs, false) : null;
+    parameters = withBias ? List.of(weights, bias) : List.of(weights);
+    weightsT = new FMatrixRMaj(outputs, inputs);
+  }
+
+  @Override
+  public int inputWidth() {
+    return weights.value().numRows;
+  }
+
+  @Override
+  public int outputWidth() {
+    return weights.value().numCols;
+  }
+
+  public Parameter weights() {
+    return weights;
+  }
+
+  @Override
+  public FMatrixRMaj forward(FMatrixRMaj x, boolean training) {
+    input = x;
+    output.reshape(x.numRows, outputWidth());
+    // S = X W + 1 b
+    MatrixKernels.mult(x, weights.value(), bias == null ? null : bias.value(), output);
+    return output;
+  }
+
+  @Override
+  public FMatrixRMaj backward(FMatrixRMaj dS, boolean needInputGradient) {
+    // dW = X^T dS
+    MatrixKernels.multTransA(input, dS, weights.gradient());
+    if (bias != null) {
+      // db = 1^T dS (column sums)
+      CommonOps_FDRM.sumCols(dS, bias.gradient());
+    }
+    if (!needInputGradient) {
+      return null;
+    }
+    // dX = dS W^T
+    CommonOps_FDRM.transpose(weights.value(), weightsT);
+    inputGradient.reshape(dS.numRows, inputWidth());
+    MatrixKernels.mult(dS, weightsT, null, inputGradient);
+    return inputGradient;
+  }
+
+  @Override
+  public List<Parameter> parameters() {
+    return parameters;
+  }
+}

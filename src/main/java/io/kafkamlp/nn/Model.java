@@ -1,0 +1,230 @@
+package io.kafkamlp.nn;
+
+import io.kafkamlp.nn.loss.Loss;
+import io.kafkamlp.nn.optim.OptimizerState;
+import io.kafkamlp.nn.regularize.MaxNorm;
+import io.kafkamlp.nn.regularize.Penalty;
+import io.kafkamlp.nn.schedule.LearningRateSchedule;
+import io.kafkamlp.spec.ModelSpec;
+import java.util.List;
+import org.ejml.data.FMatrixRMaj;
+
+/**
+ * A network with everything needed to train it: loss, penalties, constraint, one optimizer state
+ * per parameter, learning-rate schedule, random generator and step counter. Created by {@link
+ * Models#create}; saved and restored bit for bit by {@link ModelCodec}.
+ *
+ * <p>Not thread-safe. A given sequence of {@link #trainStep} calls from a given spec always ends
+ * with the same bits.
+ */
+public final class Model {
+
+  private final ModelSpec spec;
+  private final Mlp network;
+  private final Loss loss;
+  private final List<Penalty> penalties;
+  private final MaxNorm maxNorm;
+  private final List<OptimizerState> states;
+  private final LearningRateSchedule schedule;
+  private final Rng rng;
+  private final FMatrixRMaj scoreGradient = new FMatrixRMaj(1, 1);
+  private FMatrixRMaj lastScores;
+  private FMatrixRMaj lastTargets;
+  private long step;
+  private long skippedSteps;
+  private double lastGradientMaxAbs;
+
+  Model(ModelSpec spec, Mlp network, Loss loss, List<Penalty> penalties, MaxNorm maxNorm,
+      List<OptimizerState> states, LearningRateSchedule schedule, Rng rng) {
+    this.spec = spec;
+    this.network = network;
+    this.loss = loss;
+    this.penalties = List.copyOf(penalties);
+    this.maxNorm = maxNorm;
+    this.states = List.copyOf(states);
+    this.schedule = schedule;
+    this.rng = rng;
+  }
+
+  /**
+   * One mini-batch update: forward, loss and gradient, backward, optimizer step, constraint.
+   *
+   * <p>A batch whose loss or gradients are not finite is not applied: the parameters stay as they
+   * were, {@link #skippedSteps()} grows and NaN is returned.
+   *
+   * @param x (n x inputs) not modified
+   * @param targets (n x loss.targetWidth) not modified
+   * @return the batch's mean loss including penalties, before the update; NaN when skipped
+   */
+  public double trainStep(FMatrixRMaj x, FMatrixRMaj targets) {
+    double value = computeGradients(x, targets);
+    if (!Double.isFinite(value) || !Double.isFinite(lastGradientMaxAbs)) {
+      skippedSteps++;
+      return Double.NaN;
+    }
+    float learningRate = (float) schedule.at(step);
+    step++;
+    List<Parameter> parameters = network.parameters();
+    for (int i = 0; i < parameters.size(); i++) {
+      states.get(i).update(parameters.get(i), learningRate, step);
+    }
+    if (maxNorm != null) {
+      for (Parameter p : parameters) {
+        if (p.regularized()) {
+          maxNorm.apply(p);
+        }
+      }
+    }
+    return value;
+  }
+
+  /**
+   * Forward in training mode, loss, backward and penalty gradients: every parameter's gradient is
+   * written and nothing else changes (but batch-norm running statistics and the dropout stream).
+   *
+   * @return the mean data loss plus the penalties
+   */
+  public double computeGradients(FMatrixRMaj x, FMatrixRMaj targets) {
+    double value = forwardLoss(x, targets);
+    network.backward(scoreGradient);
+    double maxAbs = 0;
+    for (Parameter p : network.parameters()) {
+      if (p.regularized()) {
+        for (Penalty penalty : penalties) {
+          penalty.addGradient(p);
+        }
+      }
+      maxAbs = Math.max(maxAbs, maxAbs(p.gradient()));
+    }
+    lastGradientMaxAbs = maxAbs;
+    return value;
+  }
+
+  /** The training-mode loss (data loss plus penalties) without computing parameter gradients. */
+  public double loss(FMatrixRMaj x, FMatrixRMaj targets) {
+    return forwardLoss(x, targets);
+  }
+
+  private double forwardLoss(FMatrixRMaj x, FMatrixRMaj targets) {
+    checkInput(x, targets);
+    lastScores = network.forward(x, true);
+    lastTargets = targets;
+    scoreGradient.reshape(lastScores.numRows, lastScores.numCols);
+    return loss.lossAndGradient(lastScores, targets, scoreGradient) + penalty();
+  }
+
+  /** The sum of the penalties over the regularized parameters. */
+  public double penalty() {
+    double sum = 0;
+    for (Parameter p : network.parameters()) {
+      if (p.regularized()) {
+        for (Penalty penalty : penalties) {
+          sum += penalty.value(p);
+        }
+      }
+    }
+    return sum;
+  }
+
+  /**
+   * Inference: running batch-norm statistics, no dropout.
+   *
+   * @param x (n x inputs) not modified
+   * @param output (n x outputs) modified: probabilities, scores or values as {@link Loss#output}
+   */
+  public void predict(FMatrixRMaj x, FMatrixRMaj output) {
+    loss.output(network.forward(x, false), output);
+  }
+
+  /** Rows of {@code x} that inference classifies right; classification losses only. */
+  public int countCorrect(FMatrixRMaj x, FMatrixRMaj targets) {
+    checkInput(x, targets);
+    return loss.countCorrect(network.forward(x, false), targets);
+  }
+
+  /** The discrete choices made by the last training-mode forward and loss (see Layer#kinks). */
+  public long kinks() {
+    long h = network.kinks(17);
+    h = loss.kinks(lastScores, lastTargets, h);
+    for (Parameter p : network.parameters()) {
+      if (p.regularized()) {
+        for (Penalty penalty : penalties) {
+          h = penalty.kinks(p, h);
+        }
+      }
+    }
+    return h;
+  }
+
+  private void checkInput(FMatrixRMaj x, FMatrixRMaj targets) {
+    if (x.numCols != network.inputWidth()
+        || targets.numRows != x.numRows
+        || targets.numCols != loss.targetWidth(network.outputWidth())) {
+      throw new IllegalArgumentException("batch " + x.numRows + "x" + x.numCols + " with targets "
+          + targets.numRows + "x" + targets.numCols + " does not fit a model with "
+          + network.inputWidth() + " inputs and targets of width "
+          + loss.targetWidth(network.outputWidth()));
+    }
+  }
+
+  private static double maxAbs(FMatrixRMaj m) {
+    float[] d = m.data;
+    int n = m.getNumElements();
+    float max = 0f;
+    for (int i = 0; i < n; i++) {
+      max = Math.max(max, Math.abs(d[i]));
+    }
+    return max;
+  }
+
+  public ModelSpec spec() {
+    return spec;
+  }
+
+  public Mlp network() {
+    return network;
+  }
+
+  public Loss lossFunction() {
+    return loss;
+  }
+
+  /** One optimizer state per parameter, in the order of {@link Mlp#parameters()}. */
+  public List<OptimizerState> optimizerStates() {
+    return states;
+  }
+
+  public LearningRateSchedule schedule() {
+    return schedule;
+  }
+
+  /** The generator of dropout masks; its state is part of the model's state. */
+  public Rng rng() {
+    return rng;
+  }
+
+  /** Number of updates applied. */
+  public long step() {
+    return step;
+  }
+
+  /** Number of batches rejected because their loss or gradients were not finite. */
+  public long skippedSteps() {
+    return skippedSteps;
+  }
+
+  /** The learning rate the next update will use. */
+  public double learningRate() {
+    return schedule.at(step);
+  }
+
+  /** The largest absolute gradient element of the last {@link #computeGradients}. */
+  public double lastGradientMaxAbs() {
+    return lastGradientMaxAbs;
+  }
+
+  void restoreCounters(long restoredStep, long restoredSkippedSteps) {
+    this.step = restoredStep;
+    this.skippedSteps = restoredSkippedSteps;
+  }
+}

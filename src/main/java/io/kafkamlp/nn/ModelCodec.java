@@ -1,0 +1,132 @@
+package io.kafkamlp.nn;
+
+import io.kafkamlp.nn.optim.OptimizerState;
+import io.kafkamlp.spec.ModelSpec;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.ejml.data.FMatrixRMaj;
+
+/**
+ * The full state of a {@link Model} as bytes, and back, bit for bit: after {@code
+ * decode(encode(m))} further training gives exactly the bits {@code m} would give.
+ *
+ * <p>Format version 1, big-endian ({@link DataOutputStream}):
+ *
+ * <pre>
+ * int    magic 0x4B4D4C50 ("KMLP")
+ * short  format version (1)
+ * byte   bytes per element (4: float)
+ * UTF    the spec, as ModelSpec.toText()
+ * long   step, long skipped steps, long rng state
+ * int n, n doubles     schedule state
+ * then for each tensor, in order -- parameters (Mlp.parameters()), optimizer state buffers
+ * (parameter by parameter), layer buffers (Mlp.buffers()):
+ * int n, n elements
+ * </pre>
+ *
+ * <p>Elements go through {@code writeFloat}, which keeps every bit of every non-NaN value; a
+ * model never holds NaN, since non-finite steps are not applied.
+ */
+public final class ModelCodec {
+
+  /** "KMLP". */
+  public static final int MAGIC = 0x4B4D4C50;
+
+  public static final short VERSION = 1;
+
+  private ModelCodec() {}
+
+  public static byte[] encode(Model model) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeInt(MAGIC);
+      out.writeShort(VERSION);
+      out.writeByte(Float.BYTES);
+      out.writeUTF(model.spec().toText());
+      out.writeLong(model.step());
+      out.writeLong(model.skippedSteps());
+      out.writeLong(model.rng().state());
+      double[] schedule = model.schedule().state();
+      out.writeInt(schedule.length);
+      for (double v : schedule) {
+        out.writeDouble(v);
+      }
+      for (FMatrixRMaj tensor : tensors(model)) {
+        int n = tensor.getNumElements();
+        out.writeInt(n);
+        for (int i = 0; i < n; i++) {
+          out.writeFloat(tensor.data[i]);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  /**
+   * Rebuilds a model from {@link #encode} output.
+   *
+   * @throws IllegalArgumentException when the bytes are not a model of a known version
+   */
+  public static Model decode(byte[] bytes) {
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+      if (in.readInt() != MAGIC) {
+        throw new IllegalArgumentException("not a kafka-mlp model (bad magic)");
+      }
+      short version = in.readShort();
+      if (version != VERSION) {
+        throw new IllegalArgumentException("unsupported model format version " + version);
+      }
+      int elementBytes = in.readByte();
+      if (elementBytes != Float.BYTES) {
+        throw new IllegalArgumentException(
+            "model holds " + elementBytes + "-byte elements, expected " + Float.BYTES);
+      }
+      Model model = Models.create(ModelSpec.fromText(in.readUTF()));
+      long step = in.readLong();
+      long skipped = in.readLong();
+      model.restoreCounters(step, skipped);
+      model.rng().setState(in.readLong());
+      double[] schedule = new double[in.readInt()];
+      for (int i = 0; i < schedule.length; i++) {
+        schedule[i] = in.readDouble();
+      }
+      model.schedule().restore(schedule);
+      for (FMatrixRMaj tensor : tensors(model)) {
+        int n = in.readInt();
+        if (n != tensor.getNumElements()) {
+          throw new IllegalArgumentException(
+              "tensor of " + n + " elements where the spec has " + tensor.getNumElements());
+        }
+        for (int i = 0; i < n; i++) {
+          tensor.data[i] = in.readFloat();
+        }
+      }
+      if (in.available() != 0) {
+        throw new IllegalArgumentException(in.available() + " trailing bytes after the model");
+      }
+      return model;
+    } catch (IOException e) {
+      throw new IllegalArgumentException("truncated or corrupt model bytes", e);
+    }
+  }
+
+  private static List<FMatrixRMaj> tensors(Model model) {
+    List<FMatrixRMaj> tensors = new ArrayList<>();
+    for (Parameter p : model.network().parameters()) {
+      tensors.add(p.value());
+    }
+    for (OptimizerState state : model.optimizerStates()) {
+      tensors.addAll(state.buffers());
+    }
+    tensors.addAll(model.network().buffers());
+    return tensors;
+  }
+}

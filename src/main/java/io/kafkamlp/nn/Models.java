@@ -1,0 +1,103 @@
+package io.kafkamlp.nn;
+
+import io.kafkamlp.nn.activation.Activation;
+import io.kafkamlp.nn.activation.Activations;
+import io.kafkamlp.nn.loss.Losses;
+import io.kafkamlp.nn.optim.Optimizer;
+import io.kafkamlp.nn.optim.OptimizerState;
+import io.kafkamlp.nn.optim.Optimizers;
+import io.kafkamlp.nn.regularize.L1Penalty;
+import io.kafkamlp.nn.regularize.L2Penalty;
+import io.kafkamlp.nn.regularize.MaxNorm;
+import io.kafkamlp.nn.regularize.Penalty;
+import io.kafkamlp.nn.schedule.LearningRateSchedule;
+import io.kafkamlp.nn.schedule.LearningRateSchedules;
+import io.kafkamlp.spec.ModelSpec;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Builds a fresh {@link Model} from a {@link ModelSpec}. */
+public final class Models {
+
+  /** Momentum of the batch-norm running averages. */
+  static final double BATCH_NORM_MOMENTUM = 0.9;
+
+  /** Relative improvement a plateau schedule needs to count a validation loss as better. */
+  static final double PLATEAU_THRESHOLD = 1e-3;
+
+  private Models() {}
+
+  /**
+   * A new model: each hidden layer is dense, then batch normalization if asked (the dense bias
+   * is then left out, as the normalization's shift replaces it), then the activation, then
+   * dropout if asked; the output layer is dense and linear. Weights are Gaussian with the
+   * activation's initialization (He or Xavier; Xavier for the linear output layer), biases zero,
+   * all drawn from a generator seeded by {@code spec.seed()}.
+   */
+  public static Model create(ModelSpec spec) {
+    Rng root = new Rng(spec.seed());
+    Rng initRng = root.split();
+    Rng dropoutRng = root.split();
+    Activation activation =
+        Activations.byName(spec.activation(), spec.leakySlope(), spec.maxoutPieces());
+    List<Integer> sizes = spec.layers();
+    List<Layer> layers = new ArrayList<>();
+    for (int i = 0; i + 2 < sizes.size(); i++) {
+      int fanIn = sizes.get(i);
+      int units = sizes.get(i + 1);
+      int width = activation.inputWidth(units);
+      String name = "dense" + i;
+      layers.add(new DenseLayer(name, fanIn, width, !spec.batchNorm(),
+          activation.initStd(fanIn, units), initRng));
+      if (spec.batchNorm()) {
+        layers.add(new BatchNormLayer("batchnorm" + i, width, BATCH_NORM_MOMENTUM));
+      }
+      layers.add(new ActivationLayer(activation, units));
+      if (spec.dropout() > 0) {
+        layers.add(new DropoutLayer(units, spec.dropout(), dropoutRng));
+      }
+    }
+    int last = sizes.size() - 2;
+    int fanIn = sizes.get(last);
+    int outputs = sizes.get(last + 1);
+    layers.add(new DenseLayer("dense" + last, fanIn, outputs, true,
+        Math.sqrt(2.0 / (fanIn + outputs)), initRng));
+    Mlp network = new Mlp(layers);
+
+    List<Penalty> penalties = new ArrayList<>();
+    if (spec.l2() > 0) {
+      penalties.add(new L2Penalty(spec.l2()));
+    }
+    if (spec.l1() > 0) {
+      penalties.add(new L1Penalty(spec.l1()));
+    }
+    MaxNorm maxNorm = spec.maxNorm() > 0 ? new MaxNorm(spec.maxNorm()) : null;
+    Optimizer optimizer = Optimizers.byName(spec.optimizer(), spec.momentum());
+    List<OptimizerState> states = new ArrayList<>();
+    for (Parameter p : network.parameters()) {
+      states.add(optimizer.newState(p));
+    }
+    return new Model(spec, network, Losses.byName(spec.loss()), penalties, maxNorm, states,
+        schedule(spec), dropoutRng);
+  }
+
+  /** The learning-rate schedule a spec describes. */
+  public static LearningRateSchedule schedule(ModelSpec spec) {
+    double lr = spec.learningRate();
+    switch (spec.lrSchedule()) {
+      case "constant":
+        return LearningRateSchedules.constant(lr);
+      case "step":
+        return LearningRateSchedules.stepDecay(lr, spec.lrDecay(), spec.lrStep());
+      case "exponential":
+        return LearningRateSchedules.exponentialDecay(lr, spec.lrRate());
+      case "inverse-time":
+        return LearningRateSchedules.inverseTimeDecay(lr, spec.lrRate());
+      case "plateau":
+        return LearningRateSchedules.reduceOnPlateau(
+            lr, spec.lrDecay(), spec.lrPatience(), PLATEAU_THRESHOLD, 0.0);
+      default:
+        throw new IllegalArgumentException("unknown lr-schedule " + spec.lrSchedule());
+    }
+  }
+}

@@ -1,0 +1,325 @@
+package io.kafkamlp.spec;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * What a model is: its architecture and every hyperparameter of its training, immutable.
+ *
+ * <p>The same keys name it everywhere: as command-line options ({@code --layers 784,256,128,10})
+ * and in a properties file ({@code layers=784,256,128,10}). The {@code X_CONFIG} constants are the
+ * keys; {@link #DOCS} describes each. Unknown keys and invalid values are rejected with a message
+ * naming the key.
+ *
+ * @param layers sizes from input to output, at least two; hidden layers are the ones between
+ * @param activation of the hidden layers: relu, leaky-relu, tanh, sigmoid, maxout, identity
+ * @param leakySlope negative-side slope of leaky-relu
+ * @param maxoutPieces linear pieces per maxout unit
+ * @param loss softmax, svm, multilabel, l2 or l1
+ * @param optimizer sgd, momentum, nesterov, adagrad, rmsprop or adam
+ * @param momentum mu of momentum and nesterov
+ * @param learningRate the base learning rate
+ * @param lrSchedule constant, step, exponential, inverse-time or plateau
+ * @param lrDecay the factor of a step-decay or plateau reduction
+ * @param lrStep updates between two step decays
+ * @param lrRate k of exponential ({@code lr e^-kt}) and inverse-time ({@code lr / (1 + kt)}) decay
+ * @param lrPatience validation observations without improvement before a plateau reduction
+ * @param l2 L2 penalty strength lambda ({@code 0.5 lambda w^2})
+ * @param l1 L1 penalty strength
+ * @param maxNorm bound on each unit's incoming weight norm; 0 for none
+ * @param dropout probability of dropping a hidden unit in training
+ * @param batchNorm batch normalization before each hidden activation
+ * @param batchSize samples per mini-batch
+ * @param seed seed of every random choice (initialization, dropout)
+ */
+public record ModelSpec(
+    List<Integer> layers,
+    String activation,
+    double leakySlope,
+    int maxoutPieces,
+    String loss,
+    String optimizer,
+    double momentum,
+    double learningRate,
+    String lrSchedule,
+    double lrDecay,
+    long lrStep,
+    double lrRate,
+    int lrPatience,
+    double l2,
+    double l1,
+    double maxNorm,
+    double dropout,
+    boolean batchNorm,
+    int batchSize,
+    long seed) {
+
+  public static final String LAYERS_CONFIG = "layers";
+  public static final String ACTIVATION_CONFIG = "activation";
+  public static final String LEAKY_SLOPE_CONFIG = "leaky-slope";
+  public static final String MAXOUT_PIECES_CONFIG = "maxout-pieces";
+  public static final String LOSS_CONFIG = "loss";
+  public static final String OPTIMIZER_CONFIG = "optimizer";
+  public static final String MOMENTUM_CONFIG = "momentum";
+  public static final String LR_CONFIG = "lr";
+  public static final String LR_SCHEDULE_CONFIG = "lr-schedule";
+  public static final String LR_DECAY_CONFIG = "lr-decay";
+  public static final String LR_STEP_CONFIG = "lr-step";
+  public static final String LR_RATE_CONFIG = "lr-rate";
+  public static final String LR_PATIENCE_CONFIG = "lr-patience";
+  public static final String L2_CONFIG = "l2";
+  public static final String L1_CONFIG = "l1";
+  public static final String MAX_NORM_CONFIG = "max-norm";
+  public static final String DROPOUT_CONFIG = "dropout";
+  public static final String BATCH_NORM_CONFIG = "batch-norm";
+  public static final String BATCH_SIZE_CONFIG = "batch-size";
+  public static final String SEED_CONFIG = "seed";
+
+  public static final String ACTIVATIONS = "relu|leaky-relu|tanh|sigmoid|maxout|identity";
+  public static final String LOSSES = "softmax|svm|multilabel|l2|l1";
+  public static final String OPTIMIZERS = "sgd|momentum|nesterov|adagrad|rmsprop|adam";
+  public static final String SCHEDULES = "constant|step|exponential|inverse-time|plateau";
+
+  /** Each key with its description, in the order they are listed to users. */
+  public static final Map<String, String> DOCS = docs();
+
+  public ModelSpec {
+    layers = List.copyOf(layers);
+    validate(layers, activation, leakySlope, maxoutPieces, loss, optimizer, momentum,
+        learningRate, lrSchedule, lrDecay, lrStep, lrRate, lrPatience, l2, l1, maxNorm, dropout,
+        batchSize);
+  }
+
+  /** 784,256,128,10 ReLU, softmax, Adam 1e-3 constant, batch 32, no regularization, seed 42. */
+  public static ModelSpec defaults() {
+    return new ModelSpec(List.of(784, 256, 128, 10), "relu", 0.01, 2, "softmax", "adam", 0.9,
+        1e-3, "constant", 0.5, 1000, 1e-4, 5, 0, 0, 0, 0, false, 32, 42);
+  }
+
+  /** Number of input features. */
+  public int inputs() {
+    return layers.get(0);
+  }
+
+  /** Number of network outputs (classes, labels or regression targets). */
+  public int outputs() {
+    return layers.get(layers.size() - 1);
+  }
+
+  /**
+   * The defaults overridden by the given keys.
+   *
+   * @throws IllegalArgumentException for an unknown key or an invalid value, naming the key
+   */
+  public static ModelSpec fromProperties(Properties properties) {
+    return defaults().with(properties);
+  }
+
+  /** This spec with the given keys overridden. */
+  public ModelSpec with(Properties properties) {
+    Map<String, String> values = new LinkedHashMap<>(toMap());
+    for (String key : properties.stringPropertyNames()) {
+      if (!DOCS.containsKey(key)) {
+        throw new IllegalArgumentException(
+            "unknown model key '" + key + "', expected one of " + DOCS.keySet());
+      }
+      values.put(key, properties.getProperty(key).trim());
+    }
+    return fromMap(values);
+  }
+
+  /** All keys and values, as a properties file would hold them. */
+  public Properties toProperties() {
+    Properties properties = new Properties();
+    properties.putAll(toMap());
+    return properties;
+  }
+
+  /** One {@code key=value} line per key, sorted by key: a canonical text form. */
+  public String toText() {
+    StringBuilder text = new StringBuilder();
+    new TreeMap<>(toMap()).forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
+    return text.toString();
+  }
+
+  /** Parses {@link #toText()}. */
+  public static ModelSpec fromText(String text) {
+    Map<String, String> values = new LinkedHashMap<>(defaults().toMap());
+    for (String line : text.split("\n")) {
+      if (line.isBlank()) {
+        continue;
+      }
+      int eq = line.indexOf('=');
+      if (eq < 0 || !DOCS.containsKey(line.substring(0, eq))) {
+        throw new IllegalArgumentException("bad model spec line '" + line + "'");
+      }
+      values.put(line.substring(0, eq), line.substring(eq + 1));
+    }
+    return fromMap(values);
+  }
+
+  public ModelSpec withSeed(long newSeed) {
+    return with(SEED_CONFIG, Long.toString(newSeed));
+  }
+
+  public ModelSpec withBatchSize(int newBatchSize) {
+    return with(BATCH_SIZE_CONFIG, Integer.toString(newBatchSize));
+  }
+
+  public ModelSpec withDropout(double newDropout) {
+    return with(DROPOUT_CONFIG, Double.toString(newDropout));
+  }
+
+  /** This spec with one key set to a value in its text form. */
+  public ModelSpec with(String key, String value) {
+    Properties properties = new Properties();
+    properties.setProperty(key, value);
+    return with(properties);
+  }
+
+  private Map<String, String> toMap() {
+    Map<String, String> m = new LinkedHashMap<>();
+    List<String> sizes = new ArrayList<>();
+    layers.forEach(s -> sizes.add(Integer.toString(s)));
+    m.put(LAYERS_CONFIG, String.join(",", sizes));
+    m.put(ACTIVATION_CONFIG, activation);
+    m.put(LEAKY_SLOPE_CONFIG, Double.toString(leakySlope));
+    m.put(MAXOUT_PIECES_CONFIG, Integer.toString(maxoutPieces));
+    m.put(LOSS_CONFIG, loss);
+    m.put(OPTIMIZER_CONFIG, optimizer);
+    m.put(MOMENTUM_CONFIG, Double.toString(momentum));
+    m.put(LR_CONFIG, Double.toString(learningRate));
+    m.put(LR_SCHEDULE_CONFIG, lrSchedule);
+    m.put(LR_DECAY_CONFIG, Double.toString(lrDecay));
+    m.put(LR_STEP_CONFIG, Long.toString(lrStep));
+    m.put(LR_RATE_CONFIG, Double.toString(lrRate));
+    m.put(LR_PATIENCE_CONFIG, Integer.toString(lrPatience));
+    m.put(L2_CONFIG, Double.toString(l2));
+    m.put(L1_CONFIG, Double.toString(l1));
+    m.put(MAX_NORM_CONFIG, Double.toString(maxNorm));
+    m.put(DROPOUT_CONFIG, Double.toString(dropout));
+    m.put(BATCH_NORM_CONFIG, Boolean.toString(batchNorm));
+    m.put(BATCH_SIZE_CONFIG, Integer.toString(batchSize));
+    m.put(SEED_CONFIG, Long.toString(seed));
+    return m;
+  }
+
+  private static ModelSpec fromMap(Map<String, String> m) {
+    return new ModelSpec(
+        parse(m, LAYERS_CONFIG, ModelSpec::parseLayers),
+        m.get(ACTIVATION_CONFIG),
+        parse(m, LEAKY_SLOPE_CONFIG, Double::parseDouble),
+        parse(m, MAXOUT_PIECES_CONFIG, Integer::parseInt),
+        m.get(LOSS_CONFIG),
+        m.get(OPTIMIZER_CONFIG),
+        parse(m, MOMENTUM_CONFIG, Double::parseDouble),
+        parse(m, LR_CONFIG, Double::parseDouble),
+        m.get(LR_SCHEDULE_CONFIG),
+        parse(m, LR_DECAY_CONFIG, Double::parseDouble),
+        parse(m, LR_STEP_CONFIG, Long::parseLong),
+        parse(m, LR_RATE_CONFIG, Double::parseDouble),
+        parse(m, LR_PATIENCE_CONFIG, Integer::parseInt),
+        parse(m, L2_CONFIG, Double::parseDouble),
+        parse(m, L1_CONFIG, Double::parseDouble),
+        parse(m, MAX_NORM_CONFIG, Double::parseDouble),
+        parse(m, DROPOUT_CONFIG, Double::parseDouble),
+        parse(m, BATCH_NORM_CONFIG, ModelSpec::parseBoolean),
+        parse(m, BATCH_SIZE_CONFIG, Integer::parseInt),
+        parse(m, SEED_CONFIG, Long::parseLong));
+  }
+
+  private static <T> T parse(Map<String, String> m, String key, Function<String, T> parser) {
+    String text = m.get(key);
+    try {
+      return parser.apply(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("invalid value '" + text + "' for model key '" + key
+          + "': " + DOCS.get(key), e);
+    }
+  }
+
+  private static List<Integer> parseLayers(String text) {
+    List<Integer> sizes = new ArrayList<>();
+    for (String part : text.split(",")) {
+      sizes.add(Integer.parseInt(part.trim()));
+    }
+    return Collections.unmodifiableList(sizes);
+  }
+
+  private static boolean parseBoolean(String text) {
+    if (!text.equals("true") && !text.equals("false")) {
+      throw new IllegalArgumentException("expected true or false");
+    }
+    return Boolean.parseBoolean(text);
+  }
+
+  private static void validate(List<Integer> layers, String activation, double leakySlope,
+      int maxoutPieces, String loss, String optimizer, double momentum, double learningRate,
+      String lrSchedule, double lrDecay, long lrStep, double lrRate, int lrPatience, double l2,
+      double l1, double maxNorm, double dropout, int batchSize) {
+    check(layers.size() >= 2 && layers.stream().allMatch(s -> s > 0), LAYERS_CONFIG,
+        "needs at least an input and an output size, all positive: " + layers);
+    check(oneOf(activation, ACTIVATIONS), ACTIVATION_CONFIG, "'" + activation + "'");
+    check(leakySlope >= 0 && leakySlope < 1, LEAKY_SLOPE_CONFIG, "must be in [0, 1)");
+    check(maxoutPieces >= 2, MAXOUT_PIECES_CONFIG, "must be at least 2");
+    check(oneOf(loss, LOSSES), LOSS_CONFIG, "'" + loss + "'");
+    check(!(loss.equals("softmax") || loss.equals("svm")) || layers.get(layers.size() - 1) >= 2,
+        LAYERS_CONFIG, "a " + loss + " classifier needs at least 2 outputs");
+    check(oneOf(optimizer, OPTIMIZERS), OPTIMIZER_CONFIG, "'" + optimizer + "'");
+    check(momentum >= 0 && momentum < 1, MOMENTUM_CONFIG, "must be in [0, 1)");
+    check(learningRate > 0 && Double.isFinite(learningRate), LR_CONFIG, "must be > 0");
+    check(oneOf(lrSchedule, SCHEDULES), LR_SCHEDULE_CONFIG, "'" + lrSchedule + "'");
+    check(lrDecay > 0 && lrDecay <= 1, LR_DECAY_CONFIG, "must be in (0, 1]");
+    check(lrStep > 0, LR_STEP_CONFIG, "must be > 0");
+    check(lrRate >= 0 && Double.isFinite(lrRate), LR_RATE_CONFIG, "must be >= 0");
+    check(lrPatience >= 1, LR_PATIENCE_CONFIG, "must be >= 1");
+    check(l2 >= 0 && Double.isFinite(l2), L2_CONFIG, "must be >= 0");
+    check(l1 >= 0 && Double.isFinite(l1), L1_CONFIG, "must be >= 0");
+    check(maxNorm >= 0 && Double.isFinite(maxNorm), MAX_NORM_CONFIG, "must be >= 0 (0: off)");
+    check(dropout >= 0 && dropout < 1, DROPOUT_CONFIG, "must be in [0, 1)");
+    check(batchSize >= 1, BATCH_SIZE_CONFIG, "must be >= 1");
+  }
+
+  private static boolean oneOf(String value, String choices) {
+    return value != null && Arrays.asList(choices.split("\\|")).contains(value);
+  }
+
+  private static void check(boolean ok, String key, String problem) {
+    if (!ok) {
+      throw new IllegalArgumentException(
+          "invalid model key '" + key + "': " + problem + " (" + DOCS.get(key) + ")");
+    }
+  }
+
+  private static Map<String, String> docs() {
+    Map<String, String> d = new LinkedHashMap<>();
+    d.put(LAYERS_CONFIG, "layer sizes from input to output, e.g. 784,256,128,10");
+    d.put(ACTIVATION_CONFIG, "hidden activation: " + ACTIVATIONS);
+    d.put(LEAKY_SLOPE_CONFIG, "negative-side slope of leaky-relu, in [0, 1)");
+    d.put(MAXOUT_PIECES_CONFIG, "linear pieces per maxout unit, >= 2");
+    d.put(LOSS_CONFIG, "loss: " + LOSSES);
+    d.put(OPTIMIZER_CONFIG, "update rule: " + OPTIMIZERS);
+    d.put(MOMENTUM_CONFIG, "mu of momentum and nesterov, in [0, 1)");
+    d.put(LR_CONFIG, "base learning rate, > 0");
+    d.put(LR_SCHEDULE_CONFIG, "learning-rate schedule: " + SCHEDULES);
+    d.put(LR_DECAY_CONFIG, "factor applied by step decay and by a plateau reduction, (0, 1]");
+    d.put(LR_STEP_CONFIG, "updates between two step decays");
+    d.put(LR_RATE_CONFIG, "k of exponential (lr*e^-kt) and inverse-time (lr/(1+kt)) decay");
+    d.put(LR_PATIENCE_CONFIG, "validation checks without improvement before plateau decay");
+    d.put(L2_CONFIG, "L2 penalty strength lambda (0.5*lambda*w^2), >= 0");
+    d.put(L1_CONFIG, "L1 penalty strength (lambda*|w|), >= 0");
+    d.put(MAX_NORM_CONFIG, "max L2 norm of each unit's incoming weights, 0 = off");
+    d.put(DROPOUT_CONFIG, "probability of dropping a hidden unit in training, [0, 1)");
+    d.put(BATCH_NORM_CONFIG, "batch normalization before each hidden activation: true|false");
+    d.put(BATCH_SIZE_CONFIG, "samples per mini-batch, >= 1");
+    d.put(SEED_CONFIG, "seed of initialization and dropout");
+    return Collections.unmodifiableMap(d);
+  }
+}
