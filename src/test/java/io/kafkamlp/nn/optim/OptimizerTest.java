@@ -14,11 +14,15 @@ import org.junit.jupiter.api.Test;
 /**
  * Checks each update rule against an independent double-precision evaluation of its formula,
  * written out here from the textbook definitions.
+ *
+ * <p>The references use the hyper-parameters as the configuration stores them ({@link #narrow}):
+ * {@code 1 - 0.999} differs from {@code 1 - (float) 0.999} by 1.3e-5 relative, which would
+ * otherwise swamp the 1e-6 tolerance with a configuration effect rather than an update error.
  */
 class OptimizerTest {
 
-  private static final double LR = 0.1;
-  private static final double EPS = 1e-8;
+  private static final double LR = narrow(0.1);
+  private static final double EPS = narrow(1e-8);
   private static final double REL_TOL = 1e-6;
 
   private static final double[] X0 = {0.5, -1.25, 2.0};
@@ -46,7 +50,7 @@ class OptimizerTest {
 
   @Test
   void shouldMatchHandComputedValuesWhenMomentumStepsThreeTimes() {
-    double mu = 0.9;
+    double mu = narrow(0.9);
     Parameter p = parameter(X0);
     OptimizerState state = Optimizers.momentum(mu).newState(p);
     double[] x = X0.clone();
@@ -66,7 +70,7 @@ class OptimizerTest {
 
   @Test
   void shouldMatchHandComputedValuesWhenNesterovStepsThreeTimes() {
-    double mu = 0.9;
+    double mu = narrow(0.9);
     Parameter p = parameter(X0);
     OptimizerState state = Optimizers.nesterov(mu).newState(p);
     double[] x = X0.clone();
@@ -89,7 +93,7 @@ class OptimizerTest {
     // f(x) = 0.5 * a * x^2 per element, gradient a * x. Textbook Nesterov in double:
     //   v = mu * v - lr * a * (x + mu * v);  x = x + v
     // The reformulated rule stores x~ = x + mu * v and is fed the gradient at x~.
-    double mu = 0.9;
+    double mu = narrow(0.9);
     double[] a = {0.5, 2.0, 4.0};
     double[] x = {1.0, -2.0, 0.5};
     double[] v = new double[x.length];
@@ -133,7 +137,7 @@ class OptimizerTest {
 
   @Test
   void shouldMatchHandComputedValuesWhenRmsPropStepsThreeTimes() {
-    double decay = 0.9;
+    double decay = narrow(0.9);
     Parameter p = parameter(X0);
     OptimizerState state = Optimizers.rmsprop(decay, EPS).newState(p);
     double[] x = X0.clone();
@@ -154,13 +158,15 @@ class OptimizerTest {
   void shouldUseDefaultsWhenRmsPropCreatedWithoutArguments() {
     Parameter p = parameter(X0);
     OptimizerState state = Optimizers.rmsprop().newState(p);
+    double decay = narrow(0.99);
+    double eps = narrow(1e-8);
     double[] x = X0.clone();
     double[] cache = new double[x.length];
     for (int t = 1; t <= GRADS.length; t++) {
       double[] g = GRADS[t - 1];
       for (int i = 0; i < x.length; i++) {
-        cache[i] = 0.99 * cache[i] + 0.01 * g[i] * g[i];
-        x[i] = x[i] - LR * g[i] / (Math.sqrt(cache[i]) + 1e-8);
+        cache[i] = decay * cache[i] + (1 - decay) * g[i] * g[i];
+        x[i] = x[i] - LR * g[i] / (Math.sqrt(cache[i]) + eps);
       }
       setGradient(p, g);
       state.update(p, (float) LR, t);
@@ -170,8 +176,8 @@ class OptimizerTest {
 
   @Test
   void shouldMatchHandComputedValuesWhenAdamStepsThreeTimes() {
-    double beta1 = 0.9;
-    double beta2 = 0.999;
+    double beta1 = narrow(0.9);
+    double beta2 = narrow(0.999);
     Parameter p = parameter(X0);
     OptimizerState state = Optimizers.adam().newState(p);
     double[] x = X0.clone();
@@ -305,6 +311,11 @@ class OptimizerTest {
     OptimizerState state = Optimizers.momentum().newState(new Parameter("a", 1, 3, true));
     Parameter other = new Parameter("b", 2, 3, true);
     assertThrows(IllegalArgumentException.class, () -> state.update(other, 0.1f, 1));
+  }
+
+  /** A hyper-parameter rounded to the parameters' precision, as the configuration holds it. */
+  private static double narrow(double value) {
+    return (float) value;
   }
 
   private static Parameter parameter(double[] values) {

@@ -1,0 +1,106 @@
+/*
+ * JMH benchmarks live in src/jmh/java and are built only with the Maven profile "bench" (kept out
+ * of the default build and of `mvn verify`):
+ *
+ *   mvn -B -q -Pbench -DskipTests package                          # builds target/benchmarks.jar
+ *   java -jar target/benchmarks.jar TrainStep -f 1 -wi 1 -i 1      # quick smoke run
+ *   java -jar target/benchmarks.jar TrainStep                      # full run, settings below
+ *
+ * Forks get --add-modules jdk.incubator.vector from @Fork(jvmArgsAppend); with -f 0 (no fork),
+ * pass it to the launching JVM yourself.
+ */
+package io.kafkamlp.nn;
+
+import io.kafkamlp.spec.ModelSpec;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.ejml.data.FMatrixRMaj;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Throughput of one training step (forward, backward, optimizer update) of the default model:
+ * 784-256-128-10, ReLU hidden layers, softmax cross-entropy, Adam with learning rate 1e-3, seed 42.
+ *
+ * <p>The score is in ops/s, one op being one {@link Model#trainStep} on a mini-batch of {@code
+ * batchSize} samples, so <b>samples/s = ops/s &times; batchSize</b>. The score is deliberately
+ * not normalised with {@code @OperationsPerInvocation}, so that the two batch sizes read as steps
+ * per second.
+ *
+ * <p>The inputs are one fixed batch, generated once per trial: N(0, 1) features from {@code new
+ * Random(7)} and labels uniform in 0..9. Training on it repeatedly makes the model overfit it, which
+ * does not change the amount of arithmetic per step. The tear-down fails the trial if any step was
+ * skipped for a non-finite loss or gradient ({@link Model#skippedSteps()}), since a skipped step
+ * does no update and would inflate the score.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@State(Scope.Thread)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(
+    value = 2,
+    jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
+public class TrainStepBenchmark {
+
+  /** Samples per training step. */
+  @Param({"32", "256"})
+  public int batchSize;
+
+  private Model model;
+  private FMatrixRMaj x;
+  private FMatrixRMaj targets;
+
+  /** Builds the seeded model and one batch of random inputs. */
+  @Setup(Level.Trial)
+  public void setUp() {
+    // Today's defaults, spelled out so that the benchmarked model stays the same if they change.
+    ModelSpec spec =
+        ModelSpec.defaults()
+            .with(ModelSpec.LAYERS_CONFIG, "784,256,128,10")
+            .with(ModelSpec.ACTIVATION_CONFIG, "relu")
+            .with(ModelSpec.LOSS_CONFIG, "softmax")
+            .with(ModelSpec.OPTIMIZER_CONFIG, "adam")
+            .with(ModelSpec.LR_CONFIG, "1e-3")
+            .withSeed(42)
+            .withBatchSize(batchSize);
+    model = Models.create(spec);
+
+    Random random = new Random(7);
+    x = new FMatrixRMaj(batchSize, spec.inputs());
+    for (int i = 0; i < x.data.length; i++) {
+      x.data[i] = (float) random.nextGaussian();
+    }
+    targets = new FMatrixRMaj(batchSize, 1);
+    for (int i = 0; i < batchSize; i++) {
+      targets.data[i] = random.nextInt(spec.outputs());
+    }
+  }
+
+  /** One training step; returns the loss so that the work cannot be eliminated. */
+  @Benchmark
+  public double trainStep() {
+    return model.trainStep(x, targets);
+  }
+
+  /** Fails the trial if any step was skipped for a non-finite loss or gradient. */
+  @TearDown(Level.Trial)
+  public void checkNoSkippedSteps() {
+    if (model.skippedSteps() != 0) {
+      throw new IllegalStateException(
+          model.skippedSteps() + " of " + (model.step() + model.skippedSteps())
+              + " steps skipped (non-finite loss or gradient): the score is not a training rate");
+    }
+  }
+}
