@@ -34,15 +34,15 @@ import org.openjdk.jmh.annotations.Warmup;
  * 784-256-128-10, ReLU hidden layers, softmax cross-entropy, Adam with learning rate 1e-3, seed 42.
  *
  * <p>The score is in ops/s, one op being one {@link Model#trainStep} on a mini-batch of {@code
- * batchSize} samples, so <b>samples/s = ops/s &times; batchSize</b>. The score is deliberately
- * not normalised with {@code @OperationsPerInvocation}, so that the two batch sizes read as steps
- * per second.
+ * batchSize} samples, so <b>samples/s = ops/s &times; batchSize</b>. The score is deliberately not
+ * normalised with {@code @OperationsPerInvocation}, so that the two batch sizes read as steps per
+ * second.
  *
  * <p>The inputs are one fixed batch, generated once per trial: N(0, 1) features from {@code new
- * Random(7)} and labels uniform in 0..9. Training on it repeatedly makes the model overfit it, which
- * does not change the amount of arithmetic per step. The tear-down fails the trial if any step was
- * skipped for a non-finite loss or gradient ({@link Model#skippedSteps()}), since a skipped step
- * does no update and would inflate the score.
+ * Random(7)} and labels uniform in 0..9. Training on it repeatedly makes the model overfit it,
+ * which does not change the amount of arithmetic per step. The tear-down fails the trial if any
+ * step was skipped for a non-finite loss or gradient ({@link Model#skippedSteps()}), since a
+ * skipped step does no update and would inflate the score.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -99,8 +99,7 @@ public class TrainStepBenchmark {
   public void checkNoSkippedSteps() {
     if (model.skippedSteps() != 0) {
       throw new IllegalStateException(
-          model.skippedSteps() + " of " + (model.step() + model.skippedSteps())
-              + " steps skipped (non-finite loss or gradient): the score is not a training rate");
+          model.skippedSteps() + " steps skipped for a non-finite loss or gradient");
     }
   }
 }

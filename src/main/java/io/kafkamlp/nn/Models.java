@@ -31,8 +31,11 @@ public final class Models {
    * A new model: each hidden layer is dense, then batch normalization if asked (the dense bias
    * is then left out, as the normalization's shift replaces it), then the activation, then
    * dropout if asked; the output layer is dense and linear. Weights are Gaussian with the
-   * activation's initialization (He or Xavier; Xavier for the linear output layer), biases zero,
-   * all drawn from a generator seeded by {@code spec.seed()}.
+   * activation's initialization (He for the ReLU family, Xavier otherwise), biases zero, all
+   * drawn from a generator seeded by {@code spec.seed()}. The output layer's weights have
+   * variance {@code 1 / (3 fanIn)} (that of PyTorch's default linear layer): small enough that
+   * the initial class probabilities are close to uniform, so the initial softmax loss is close to
+   * {@code ln C} as the sanity check expects.
    */
   public static Model create(ModelSpec spec) {
     Rng root = new Rng(spec.seed());
@@ -60,8 +63,8 @@ public final class Models {
     int last = sizes.size() - 2;
     int fanIn = sizes.get(last);
     int outputs = sizes.get(last + 1);
-    layers.add(new DenseLayer("dense" + last, fanIn, outputs, true,
-        Math.sqrt(2.0 / (fanIn + outputs)), initRng));
+    layers.add(
+        new DenseLayer("dense" + last, fanIn, outputs, true, outputInitStd(fanIn), initRng));
     Mlp network = new Mlp(layers);
 
     List<Penalty> penalties = new ArrayList<>();
@@ -79,6 +82,11 @@ public final class Models {
     }
     return new Model(spec, network, Losses.byName(spec.loss()), penalties, maxNorm, states,
         schedule(spec), dropoutRng);
+  }
+
+  /** Standard deviation of the output layer's initial weights. */
+  static double outputInitStd(int fanIn) {
+    return Math.sqrt(1.0 / (3.0 * fanIn));
   }
 
   /** The learning-rate schedule a spec describes. */

@@ -5,8 +5,7 @@ import java.util.List;
 import org.ejml.data.FMatrixRMaj;
 
 /**
- * Nesterov accelerated gradient (Nesterov momentum), in the reformulated form of the CS231n
- * notes.
+ * Nesterov accelerated gradient (Nesterov momentum), in the reformulated form of the CS231n notes.
  *
  * <p>The textbook rule evaluates the gradient at the look-ahead point {@code x + mu * v}:
  *
@@ -16,8 +15,8 @@ import org.ejml.data.FMatrixRMaj;
  * </pre>
  *
  * <p>Substituting {@code x~ = x + mu * v} and storing {@code x~} as the parameter, so that the
- * backward pass computes the gradient {@code dx} exactly at the stored point, gives the
- * equivalent update implemented here:
+ * backward pass computes the gradient {@code dx} exactly at the stored point, gives the equivalent
+ * update implemented here:
  *
  * <pre>
  *   v_prev = v

@@ -7,9 +7,9 @@ import java.util.Objects;
 import org.ejml.data.FMatrixRMaj;
 
 /**
- * Factory for the update rules, with the usual defaults: momentum {@code mu = 0.9}, RMSProp
- * {@code decay = 0.99}, Adam {@code beta1 = 0.9, beta2 = 0.999}, and {@code eps = 1e-8} for the
- * adaptive rules.
+ * Factory for the update rules, with the usual defaults: momentum {@code mu = 0.9}, RMSProp {@code
+ * decay = 0.99}, Adam {@code beta1 = 0.9, beta2 = 0.999}, and {@code eps = 1e-8} for the adaptive
+ * rules.
  */
 public final class Optimizers {
 
@@ -95,8 +95,8 @@ public final class Optimizers {
    * @param name one of {@link #NAMES}, case-insensitive, surrounding blanks ignored
    * @param momentum {@code mu} of {@code momentum} and {@code nesterov}, {@code 0 <= mu < 1};
    *     ignored (and not validated) for the other rules
-   * @throws IllegalArgumentException if the name is unknown (the message lists the valid names)
-   *     or the momentum is out of range for a momentum rule
+   * @throws IllegalArgumentException if the name is unknown (the message lists the valid names) or
+   *     the momentum is out of range for a momentum rule
    */
   public static Optimizer byName(String name, double momentum) {
     Objects.requireNonNull(name, "name");

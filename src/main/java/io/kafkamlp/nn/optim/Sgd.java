@@ -11,8 +11,8 @@ import org.ejml.data.FMatrixRMaj;
  *   x = x - lr * dx
  * </pre>
  *
- * <p>Keeps no state: {@link OptimizerState#buffers()} is empty and all parameters share one
- * state instance.
+ * <p>Keeps no state: {@link OptimizerState#buffers()} is empty and all parameters share one state
+ * instance.
  */
 public final class Sgd implements Optimizer {
 

@@ -9,7 +9,7 @@
  * parameter gets its own {@link io.kafkamlp.nn.optim.OptimizerState} holding zero-initialised
  * buffers of the parameter's shape. Updates are element-wise loops over the backing arrays that
  * allocate nothing. In the formulas, {@code x} is the parameter value, {@code dx} its gradient,
- * {@code lr} the learning rate of the update, all operations are element-wise, and {@code t} is
- * the 1-based step number.
+ * {@code lr} the learning rate of the update, all operations are element-wise, and {@code t} is the
+ * 1-based step number.
  */
 package io.kafkamlp.nn.optim;

@@ -6,17 +6,17 @@ package io.kafkamlp.nn.schedule;
  * <p>Each {@linkplain #observe observed} loss is compared with the best so far: it is an
  * improvement if {@code loss < best - threshold * |best|}, that is {@code loss < best * (1 -
  * threshold)} for a positive best (a relative threshold). The first observation always improves
- * unless it is NaN or infinite; NaN never improves. An improvement records the new best and
- * clears the count of bad observations; otherwise the count grows, and when it reaches {@code
- * patience} the rate is reduced and the count cleared:
+ * unless it is NaN or infinite; NaN never improves. An improvement records the new best and clears
+ * the count of bad observations; otherwise the count grows, and when it reaches {@code patience}
+ * the rate is reduced and the count cleared:
  *
  * <pre>
  *   rate = max(rate * factor, minLr)
  * </pre>
  *
  * <p>{@link #at} returns the current rate whatever the step. The state {@code {best, badCount,
- * currentRate}} is saved with {@link #state()} and reloaded with {@link #restore}. Not
- * thread-safe: feed and query it from the training thread.
+ * currentRate}} is saved with {@link #state()} and reloaded with {@link #restore}. Not thread-safe:
+ * feed and query it from the training thread.
  */
 public final class ReduceOnPlateau implements LearningRateSchedule {
 
@@ -153,19 +153,11 @@ public final class ReduceOnPlateau implements LearningRateSchedule {
     }
     if (!(restoredBad >= 0 && restoredBad < patience && restoredBad == Math.rint(restoredBad))) {
       throw new IllegalArgumentException(
-          "plateau state badCount must be an integer in [0, "
-              + patience
-              + "), got "
-              + restoredBad);
+          "plateau state badCount must be an integer in [0, " + patience + "), got " + restoredBad);
     }
     if (!(restoredRate >= minLr && restoredRate <= lr)) {
       throw new IllegalArgumentException(
-          "plateau state currentRate must be in ["
-              + minLr
-              + ", "
-              + lr
-              + "], got "
-              + restoredRate);
+          "plateau state currentRate must be in [" + minLr + ", " + lr + "], got " + restoredRate);
     }
     best = restoredBest;
     badCount = (int) restoredBad;

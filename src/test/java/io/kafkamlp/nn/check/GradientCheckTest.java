@@ -48,7 +48,7 @@ class GradientCheckTest {
     Result result = GradientCheck.run(spec(activation, loss, extra), Settings.defaults());
 
     for (TensorResult tensor : result.tensors()) {
-      assertTrue(tensor.maxRelativeError() < 1e-6, () -> tensor + " in " + result);
+      assertTrue(tensor.failures() == 0, () -> tensor + " in " + result);
       assertTrue(tensor.checked() >= tensor.kinksSkipped(), () -> "mostly kinks: " + tensor);
     }
     assertTrue(result.passed(), result::toString);
@@ -60,7 +60,7 @@ class GradientCheckTest {
     double error = GradientCheck.relativeError(1.0, 1.1);
 
     assertTrue(error > 0.09, "error " + error);
-    assertFalse(new Result(List.of(new TensorResult("W", 1, 1, 0, error)), 1e-6).passed());
+    assertFalse(new Result(List.of(new TensorResult("W", 1, 1, 0, error, 0.1, 1)), 1e-6).passed());
   }
 
   @Test

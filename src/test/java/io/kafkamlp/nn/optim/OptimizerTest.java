@@ -296,7 +296,8 @@ class OptimizerTest {
     assertThrows(IllegalArgumentException.class, () -> Optimizers.adam(1.0, 0.999, EPS));
     assertThrows(IllegalArgumentException.class, () -> Optimizers.adam(0.9, 0.999999999, EPS));
     assertThrows(
-        IllegalArgumentException.class, () -> Optimizers.adam(0.9, 0.999, Double.POSITIVE_INFINITY));
+        IllegalArgumentException.class,
+        () -> Optimizers.adam(0.9, 0.999, Double.POSITIVE_INFINITY));
   }
 
   @Test

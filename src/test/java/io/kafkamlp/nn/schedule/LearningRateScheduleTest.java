@@ -137,8 +137,7 @@ class LearningRateScheduleTest {
   @Test
   void shouldRejectArgumentsWhenOutOfRange() {
     assertThrows(IllegalArgumentException.class, () -> LearningRateSchedules.constant(0.0));
-    assertThrows(
-        IllegalArgumentException.class, () -> LearningRateSchedules.constant(Double.NaN));
+    assertThrows(IllegalArgumentException.class, () -> LearningRateSchedules.constant(Double.NaN));
     assertThrows(
         IllegalArgumentException.class, () -> LearningRateSchedules.stepDecay(0.1, 1.5, 10));
     assertThrows(
@@ -159,8 +158,7 @@ class LearningRateScheduleTest {
     assertThrows(
         IllegalArgumentException.class,
         () -> LearningRateSchedules.reduceOnPlateau(0.1, 0.5, 2, 0.0, 0.2));
-    assertThrows(
-        IllegalArgumentException.class, () -> LearningRateSchedules.constant(0.1).at(-1));
+    assertThrows(IllegalArgumentException.class, () -> LearningRateSchedules.constant(0.1).at(-1));
   }
 
   @Test
