@@ -5,8 +5,9 @@ import org.ejml.data.FMatrixRMaj;
 
 /**
  * Batch normalization (Ioffe and Szegedy, 2015) of each column: in training {@code y = gamma *
- * (x - mean_B) / sqrt(var_B + eps) + beta} with the batch's own mean and (biased) variance, while
- * exponential running averages of them are kept; in inference the running averages are used.
+ * (x - mean_B) / sqrt(var_B + eps) + beta} with the batch's own mean and (biased) variance; each
+ * applied training step folds them into exponential running averages (the variance unbiased),
+ * which inference uses.
  *
  * <p>Backward, per column, with {@code xhat} the normalized input and {@code N} the batch size:
  * {@code dx = gamma / (N sqrt(var + eps)) * (N dy - sum(dy) - xhat * sum(dy xhat))}.
@@ -23,12 +24,14 @@ public final class BatchNormLayer implements Layer {
   private final FMatrixRMaj runningMean;
   private final FMatrixRMaj runningVar;
   private final float[] mean;
+  private final float[] variance;
   private final float[] invStd;
   private final float[] sumDy;
   private final float[] sumDyXhat;
   private final FMatrixRMaj xhat = new FMatrixRMaj(1, 1);
   private final FMatrixRMaj output = new FMatrixRMaj(1, 1);
   private final FMatrixRMaj inputGradient = new FMatrixRMaj(1, 1);
+  private int batchRows;
 
   /**
    * @param momentum weight of the old value in the running averages, in [0, 1)
@@ -44,6 +47,7 @@ public final class BatchNormLayer implements Layer {
     runningVar = new FMatrixRMaj(1, width);
     java.util.Arrays.fill(runningVar.data, 1f);
     mean = new float[width];
+    variance = new float[width];
     invStd = new float[width];
     sumDy = new float[width];
     sumDyXhat = new float[width];
@@ -68,6 +72,7 @@ public final class BatchNormLayer implements Layer {
     if (training) {
       batchStatistics(in, n);
     } else {
+      batchRows = 0;
       for (int j = 0; j < width; j++) {
         mean[j] = runningMean.data[j];
         invStd[j] = (float) (1.0 / Math.sqrt(runningVar.data[j] + EPS));
@@ -88,6 +93,7 @@ public final class BatchNormLayer implements Layer {
     return output;
   }
 
+  /** Mean and biased variance of each column into {@code mean}, {@code variance}, {@code invStd}. */
   private void batchStatistics(float[] in, int n) {
     java.util.Arrays.fill(mean, 0f);
     for (int i = 0; i < n; i++) {
@@ -98,21 +104,32 @@ public final class BatchNormLayer implements Layer {
     for (int j = 0; j < width; j++) {
       mean[j] /= n;
     }
-    // invStd holds the sum of squared deviations until the end of this method.
-    java.util.Arrays.fill(invStd, 0f);
+    java.util.Arrays.fill(variance, 0f);
     for (int i = 0; i < n; i++) {
       for (int j = 0; j < width; j++) {
         float d = in[i * width + j] - mean[j];
-        invStd[j] += d * d;
+        variance[j] += d * d;
       }
     }
-    float unbiased = n > 1 ? (float) n / (n - 1) : 1f;
     for (int j = 0; j < width; j++) {
-      float var = invStd[j] / n;
-      runningMean.data[j] = momentum * runningMean.data[j] + (1f - momentum) * mean[j];
-      runningVar.data[j] = momentum * runningVar.data[j] + (1f - momentum) * var * unbiased;
-      invStd[j] = (float) (1.0 / Math.sqrt(var + EPS));
+      variance[j] /= n;
+      invStd[j] = (float) (1.0 / Math.sqrt(variance[j] + EPS));
     }
+    batchRows = n;
+  }
+
+  @Override
+  public void commit() {
+    if (batchRows == 0) {
+      return;
+    }
+    float unbiased = batchRows > 1 ? (float) batchRows / (batchRows - 1) : 1f;
+    for (int j = 0; j < width; j++) {
+      runningMean.data[j] = momentum * runningMean.data[j] + (1f - momentum) * mean[j];
+      runningVar.data[j] =
+          momentum * runningVar.data[j] + (1f - momentum) * variance[j] * unbiased;
+    }
+    batchRows = 0;
   }
 
   @Override

@@ -40,6 +40,13 @@ public interface Layer {
    */
   FMatrixRMaj backward(FMatrixRMaj outputGradient, boolean needInputGradient);
 
+  /**
+   * Called once after a training step was applied: folds what the last training forward saw
+   * into the layer's running state (batch-norm running averages). A step that is not applied (a
+   * gradient check's evaluation, a rejected non-finite batch) leaves that state untouched.
+   */
+  default void commit() {}
+
   /** Trainable parameters, in a fixed order. */
   default List<Parameter> parameters() {
     return List.of();

@@ -83,6 +83,13 @@ public final class Mlp {
     }
   }
 
+  /** Lets every layer fold the last training forward into its running state. */
+  public void commit() {
+    for (Layer layer : layers) {
+      layer.commit();
+    }
+  }
+
   /** The kinks of the last forward (see {@link Layer#kinks}). */
   public long kinks(long hash) {
     long h = hash;

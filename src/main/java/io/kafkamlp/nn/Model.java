@@ -75,12 +75,13 @@ public final class Model {
         }
       }
     }
+    network.commit();
     return value;
   }
 
   /**
    * Forward in training mode, loss, backward and penalty gradients: every parameter's gradient is
-   * written and nothing else changes (but batch-norm running statistics and the dropout stream).
+   * written and nothing else changes but the dropout generator, which advances.
    *
    * @return the mean data loss plus the penalties
    */

@@ -16,12 +16,12 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The products against a naive double-precision reference, and the SIMD kernels against the
- * scalar ones bit for bit.
+ * The products against a naive double-precision reference, and the SIMD kernels against the scalar
+ * ones bit for bit.
  *
- * <p>Shapes are (n x k) times (k x m); they cover a single element, rows that are not a multiple
- * of the 4-row tile, columns below, at and not a multiple of the 2-vector tile width (16 floats
- * with AVX2, 32 with AVX-512), and a slice of the 784-256 first layer.
+ * <p>Shapes are (n x k) times (k x m); they cover a single element, rows that are not a multiple of
+ * the 4-row tile, columns below, at and not a multiple of the 2-vector tile width (16 floats with
+ * AVX2, 32 with AVX-512), and a slice of the 784-256 first layer.
  */
 class MatrixKernelsTest {
 

@@ -9,8 +9,8 @@ import org.ejml.data.FMatrixRMaj;
 import org.junit.jupiter.api.Test;
 
 /**
- * Each loss on small score matrices chosen by hand, against the textbook formula evaluated here
- * in double precision, averaged over the rows.
+ * Each loss on small score matrices chosen by hand, against the textbook formula evaluated here in
+ * double precision, averaged over the rows.
  */
 class LossTest {
 
