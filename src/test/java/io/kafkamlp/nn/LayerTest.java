@@ -291,7 +291,7 @@ class LayerTest {
   }
 
   @Test
-  void shouldMoveRunningMeanTowardBatchMeanWhenTraining() {
+  void shouldMoveRunningMeanTowardBatchMeanWhenTrainingStepIsCommitted() {
     // Given
     double momentum = 0.8;
     BatchNormLayer layer = new BatchNormLayer("bn0", 4, momentum);
@@ -301,8 +301,10 @@ class LayerTest {
 
     // When
     layer.forward(first, true);
+    layer.commit();
     float[] afterFirst = runningMean.data.clone();
     layer.forward(second, true);
+    layer.commit();
 
     // Then: r <- momentum r + (1 - momentum) mean_B, starting from 0
     double[] firstMean = columnMeans(first);
@@ -317,11 +319,12 @@ class LayerTest {
 
   @Test
   void shouldUseRunningStatisticsWhenInInference() {
-    // Given: one training batch with column means around 5
+    // Given: one committed training batch with column means around 5
     double momentum = 0.7;
     BatchNormLayer layer = new BatchNormLayer("bn0", 3, momentum);
     FMatrixRMaj batch = shiftedRandom(10, 3, new Random(45));
     layer.forward(batch, true);
+    layer.commit();
     FMatrixRMaj row = new FMatrixRMaj(new float[][] {{5.5f, 3f, 6.25f}});
 
     // When
@@ -350,16 +353,52 @@ class LayerTest {
     // Given
     BatchNormLayer layer = new BatchNormLayer("bn0", 3, 0.9);
     layer.forward(shiftedRandom(8, 3, new Random(46)), true);
+    layer.commit();
     float[] mean = layer.buffers().get(0).data.clone();
     float[] var = layer.buffers().get(1).data.clone();
 
     // When
     layer.forward(shiftedRandom(8, 3, new Random(47)), false);
+    layer.commit();
 
     // Then
     for (int j = 0; j < 3; j++) {
       assertEquals(mean[j], layer.buffers().get(0).data[j]);
       assertEquals(var[j], layer.buffers().get(1).data[j]);
+    }
+  }
+
+  @Test
+  void shouldLeaveRunningStatisticsUntouchedWhenTrainingStepIsNotCommitted() {
+    // Given: a step that is not applied (gradient check, rejected batch) must not leak into them
+    BatchNormLayer layer = new BatchNormLayer("bn0", 3, 0.9);
+
+    // When
+    layer.forward(shiftedRandom(8, 3, new Random(48)), true);
+
+    // Then: still the initial running mean 0 and running variance 1
+    for (int j = 0; j < 3; j++) {
+      assertEquals(0f, layer.buffers().get(0).data[j]);
+      assertEquals(1f, layer.buffers().get(1).data[j]);
+    }
+  }
+
+  @Test
+  void shouldFoldOnlyOnceWhenCommitIsCalledTwice() {
+    // Given
+    double momentum = 0.5;
+    BatchNormLayer layer = new BatchNormLayer("bn0", 2, momentum);
+    FMatrixRMaj batch = shiftedRandom(12, 2, new Random(49));
+    layer.forward(batch, true);
+    layer.commit();
+
+    // When
+    layer.commit();
+
+    // Then
+    double[] mean = columnMeans(batch);
+    for (int j = 0; j < 2; j++) {
+      assertEquals((1 - momentum) * mean[j], layer.buffers().get(0).data[j], 1e-4);
     }
   }
 
