@@ -14,7 +14,9 @@ package io.kafkamlp.nn;
 import io.kafkamlp.spec.ModelSpec;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import org.ejml.data.DMatrixRMaj;
 import org.ejml.data.FMatrixRMaj;
+import org.ejml.ops.ConvertMatrixData;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -58,9 +60,20 @@ public class TrainStepBenchmark {
   @Param({"32", "256"})
   public int batchSize;
 
+  /**
+   * {@code float}: the training path ({@link Model}); {@code double}: the same code generated in
+   * double precision ({@code io.kafkamlp.nn64}, which the gradient check uses), measured to justify
+   * the choice of float for training.
+   */
+  @Param({"float", "double"})
+  public String precision;
+
   private Model model;
   private FMatrixRMaj x;
   private FMatrixRMaj targets;
+  private io.kafkamlp.nn64.Model model64;
+  private DMatrixRMaj x64;
+  private DMatrixRMaj targets64;
 
   /** Builds the seeded model and one batch of random inputs. */
   @Setup(Level.Trial)
@@ -86,20 +99,27 @@ public class TrainStepBenchmark {
     for (int i = 0; i < batchSize; i++) {
       targets.data[i] = random.nextInt(spec.outputs());
     }
+    model64 = io.kafkamlp.nn64.Models.create(spec);
+    x64 = new DMatrixRMaj(x.numRows, x.numCols);
+    ConvertMatrixData.convert(x, x64);
+    targets64 = new DMatrixRMaj(targets.numRows, targets.numCols);
+    ConvertMatrixData.convert(targets, targets64);
   }
 
   /** One training step; returns the loss so that the work cannot be eliminated. */
   @Benchmark
   public double trainStep() {
-    return model.trainStep(x, targets);
+    return precision.equals("float")
+        ? model.trainStep(x, targets)
+        : model64.trainStep(x64, targets64);
   }
 
   /** Fails the trial if any step was skipped for a non-finite loss or gradient. */
   @TearDown(Level.Trial)
   public void checkNoSkippedSteps() {
-    if (model.skippedSteps() != 0) {
-      throw new IllegalStateException(
-          model.skippedSteps() + " steps skipped for a non-finite loss or gradient");
+    long skipped = model.skippedSteps() + model64.skippedSteps();
+    if (skipped != 0) {
+      throw new IllegalStateException(skipped + " steps skipped for a non-finite loss or gradient");
     }
   }
 }

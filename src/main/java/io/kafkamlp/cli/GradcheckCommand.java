@@ -13,11 +13,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code kafka-mlp gradcheck}: analytic against numeric gradients, exit 1 above threshold. */
-@Command(name = "gradcheck", mixinStandardHelpOptions = true,
+@Command(
+    name = "gradcheck",
+    mixinStandardHelpOptions = true,
     description = {
-        "Compares backprop gradients with centred finite differences in double precision, per",
-        "parameter tensor, and exits 1 when a relative error exceeds the threshold. Dropout is",
-        "off while checking; coordinates whose step crosses a kink are skipped and counted."})
+      "Compares backprop gradients with centred finite differences in double precision, per",
+      "parameter tensor, and exits 1 when a relative error exceeds the threshold. Dropout is",
+      "off while checking; coordinates whose step crosses a kink are skipped and counted."
+    })
 final class GradcheckCommand implements Callable<Integer> {
 
   @Mixin ModelOptions model;
@@ -43,19 +46,33 @@ final class GradcheckCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = commandSpec.commandLine().getOut();
     ModelSpec spec = model.spec();
-    Result result = GradientCheck.run(spec,
-        new Settings(samples, step, warmup, perTensor, threshold, spec.seed()));
-    out.printf("gradient check: layers %s, %s, %s loss, double precision, h=%g%n",
+    Result result =
+        GradientCheck.run(
+            spec, new Settings(samples, step, warmup, perTensor, threshold, spec.seed()));
+    out.printf(
+        "gradient check: layers %s, %s, %s loss, double precision, h=%g%n",
         spec.layers(), spec.activation(), spec.loss(), step);
-    out.printf("%-18s %8s %8s %6s %14s %14s %6s%n", "tensor", "size", "checked", "kinks",
-        "max rel error", "max abs error", "fails");
+    out.printf(
+        "%-18s %8s %8s %6s %14s %14s %6s%n",
+        "tensor", "size", "checked", "kinks", "max rel error", "max abs error", "fails");
     for (TensorResult t : result.tensors()) {
-      out.printf("%-18s %8d %8d %6d %14.3e %14.3e %6d%n", t.name(), t.size(), t.checked(),
-          t.kinksSkipped(), t.maxRelativeError(), t.maxAbsoluteError(), t.failures());
+      out.printf(
+          "%-18s %8d %8d %6d %14.3e %14.3e %6d%n",
+          t.name(),
+          t.size(),
+          t.checked(),
+          t.kinksSkipped(),
+          t.maxRelativeError(),
+          t.maxAbsoluteError(),
+          t.failures());
     }
-    out.printf("max relative error %.3e; threshold %.1e (absolute differences under %.0e are"
-            + " finite-difference noise): %s%n", result.maxRelativeError(), threshold,
-        GradientCheck.ABSOLUTE_TOLERANCE, result.passed() ? "PASS" : "FAIL");
+    out.printf(
+        "max relative error %.3e; threshold %.1e (absolute differences under %.0e are"
+            + " finite-difference noise): %s%n",
+        result.maxRelativeError(),
+        threshold,
+        GradientCheck.ABSOLUTE_TOLERANCE,
+        result.passed() ? "PASS" : "FAIL");
     out.flush();
     return result.passed() ? 0 : 1;
   }

@@ -32,8 +32,9 @@ public final class KafkaMlp implements Runnable {
   /** Says once on stderr when the SIMD kernels are off, and how to turn them on. */
   static void noteSimd() {
     if (!MatrixKernels.SIMD) {
-      System.err.println("note: SIMD kernels off (about 4x slower training); run java with"
-          + " --add-modules jdk.incubator.vector to turn them on");
+      System.err.println(
+          "note: SIMD kernels off (about 4x slower training); run java with"
+              + " --add-modules jdk.incubator.vector to turn them on");
     }
   }
 }

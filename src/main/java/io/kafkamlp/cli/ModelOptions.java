@@ -10,18 +10,22 @@ import picocli.CommandLine.Option;
 
 /**
  * The model options shared by every command. Each option is a {@link ModelSpec} key: {@code
- * --config FILE} reads the same keys from a properties file, and options given on the command
- * line override the file.
+ * --config FILE} reads the same keys from a properties file, and options given on the command line
+ * override the file.
  */
 public final class ModelOptions {
 
   private final Properties given = new Properties();
 
-  @Option(names = "--config", paramLabel = "FILE",
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
       description = "Properties file with model keys (layers=..., lr=...).")
   Path config;
 
-  @Option(names = "--layers", paramLabel = "N,N,...",
+  @Option(
+      names = "--layers",
+      paramLabel = "N,N,...",
       description = "Layer sizes, input to output (default 784,256,128,10).")
   void layers(String v) {
     given.setProperty(ModelSpec.LAYERS_CONFIG, v);
@@ -102,7 +106,9 @@ public final class ModelOptions {
     given.setProperty(ModelSpec.MAX_NORM_CONFIG, v);
   }
 
-  @Option(names = "--dropout", paramLabel = "P",
+  @Option(
+      names = "--dropout",
+      paramLabel = "P",
       description = "Probability of dropping a hidden unit (default 0).")
   void dropout(String v) {
     given.setProperty(ModelSpec.DROPOUT_CONFIG, v);

@@ -11,11 +11,14 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /** {@code kafka-mlp sanity}: the notes' sanity checks, exit 1 when one fails. */
-@Command(name = "sanity", mixinStandardHelpOptions = true,
+@Command(
+    name = "sanity",
+    mixinStandardHelpOptions = true,
     description = {
-        "Runs the sanity checks: initial softmax loss near ln(C) with regularization off, loss",
-        "rising with regularization strength, and 20 samples overfitted to 100% training",
-        "accuracy. Prints each with its numbers; exits 1 when one fails."})
+      "Runs the sanity checks: initial softmax loss near ln(C) with regularization off, loss",
+      "rising with regularization strength, and 20 samples overfitted to 100% training",
+      "accuracy. Prints each with its numbers; exits 1 when one fails."
+    })
 final class SanityCommand implements Callable<Integer> {
 
   @Mixin ModelOptions model;
@@ -27,8 +30,9 @@ final class SanityCommand implements Callable<Integer> {
     KafkaMlp.noteSimd();
     PrintWriter out = commandSpec.commandLine().getOut();
     ModelSpec spec = model.spec();
-    out.printf("sanity checks: layers %s, %s, %s loss, %s lr %g%n", spec.layers(),
-        spec.activation(), spec.loss(), spec.optimizer(), spec.learningRate());
+    out.printf(
+        "sanity checks: layers %s, %s, %s loss, %s lr %g%n",
+        spec.layers(), spec.activation(), spec.loss(), spec.optimizer(), spec.learningRate());
     List<Check> checks = SanityCheck.run(spec);
     boolean all = true;
     for (Check check : checks) {

@@ -4,10 +4,10 @@ import java.util.List;
 import org.ejml.data.FMatrixRMaj;
 
 /**
- * Batch normalization (Ioffe and Szegedy, 2015) of each column: in training {@code y = gamma *
- * (x - mean_B) / sqrt(var_B + eps) + beta} with the batch's own mean and (biased) variance; each
- * applied training step folds them into exponential running averages (the variance unbiased),
- * which inference uses.
+ * Batch normalization (Ioffe and Szegedy, 2015) of each column: in training {@code y = gamma * (x -
+ * mean_B) / sqrt(var_B + eps) + beta} with the batch's own mean and (biased) variance; each applied
+ * training step folds them into exponential running averages (the variance unbiased), which
+ * inference uses.
  *
  * <p>Backward, per column, with {@code xhat} the normalized input and {@code N} the batch size:
  * {@code dx = gamma / (N sqrt(var + eps)) * (N dy - sum(dy) - xhat * sum(dy xhat))}.
@@ -93,7 +93,9 @@ public final class BatchNormLayer implements Layer {
     return output;
   }
 
-  /** Mean and biased variance of each column into {@code mean}, {@code variance}, {@code invStd}. */
+  /**
+   * Mean and biased variance of each column into {@code mean}, {@code variance}, {@code invStd}.
+   */
   private void batchStatistics(float[] in, int n) {
     java.util.Arrays.fill(mean, 0f);
     for (int i = 0; i < n; i++) {
@@ -126,8 +128,7 @@ public final class BatchNormLayer implements Layer {
     float unbiased = batchRows > 1 ? (float) batchRows / (batchRows - 1) : 1f;
     for (int j = 0; j < width; j++) {
       runningMean.data[j] = momentum * runningMean.data[j] + (1f - momentum) * mean[j];
-      runningVar.data[j] =
-          momentum * runningVar.data[j] + (1f - momentum) * variance[j] * unbiased;
+      runningVar.data[j] = momentum * runningVar.data[j] + (1f - momentum) * variance[j] * unbiased;
     }
     batchRows = 0;
   }

@@ -8,11 +8,11 @@ import org.ejml.dense.row.CommonOps_FDRM;
 /**
  * A fully connected layer, {@code s = W x + b} for each sample {@code x}.
  *
- * <p>With one sample per row of {@code X} the batch form is {@code S = X W + 1 b}, so {@code W}
- * is stored (inputs x outputs): column {@code j} holds the incoming weights of unit {@code j}.
- * That layout makes the forward product and {@code dW} stream along rows, which the SIMD kernels
- * need. Without a bias (when batch normalization follows, whose shift makes it redundant) {@code
- * b} is absent.
+ * <p>With one sample per row of {@code X} the batch form is {@code S = X W + 1 b}, so {@code W} is
+ * stored (inputs x outputs): column {@code j} holds the incoming weights of unit {@code j}. That
+ * layout makes the forward product and {@code dW} stream along rows, which the SIMD kernels need.
+ * Without a bias (when batch normalization follows, whose shift makes it redundant) {@code b} is
+ * absent.
  */
 public final class DenseLayer implements Layer {
 
@@ -29,8 +29,8 @@ public final class DenseLayer implements Layer {
    *
    * @param name prefix of the parameter names, such as {@code dense0}
    */
-  public DenseLayer(String name, int inputs, int outputs, boolean withBias, double initStd,
-      Rng rng) {
+  public DenseLayer(
+      String name, int inputs, int outputs, boolean withBias, double initStd, Rng rng) {
     weights = new Parameter(name + ".W", inputs, outputs, true);
     float[] w = weights.value().data;
     for (int i = 0; i < w.length; i++) {

@@ -3,10 +3,9 @@ package io.kafkamlp.nn;
 import org.ejml.data.FMatrixRMaj;
 
 /**
- * Inverted dropout: in training each unit is dropped with probability {@code p} and the
- * survivors are scaled by {@code 1 / (1 - p)}, so inference needs no rescaling and passes the
- * input through unchanged. Masks come from the model's seeded {@link Rng}, so training stays
- * reproducible.
+ * Inverted dropout: in training each unit is dropped with probability {@code p} and the survivors
+ * are scaled by {@code 1 / (1 - p)}, so inference needs no rescaling and passes the input through
+ * unchanged. Masks come from the model's seeded {@link Rng}, so training stays reproducible.
  */
 public final class DropoutLayer implements Layer {
 

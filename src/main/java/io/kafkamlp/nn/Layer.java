@@ -41,9 +41,9 @@ public interface Layer {
   FMatrixRMaj backward(FMatrixRMaj outputGradient, boolean needInputGradient);
 
   /**
-   * Called once after a training step was applied: folds what the last training forward saw
-   * into the layer's running state (batch-norm running averages). A step that is not applied (a
-   * gradient check's evaluation, a rejected non-finite batch) leaves that state untouched.
+   * Called once after a training step was applied: folds what the last training forward saw into
+   * the layer's running state (batch-norm running averages). A step that is not applied (a gradient
+   * check's evaluation, a rejected non-finite batch) leaves that state untouched.
    */
   default void commit() {}
 

@@ -17,12 +17,22 @@ public final class Mlp {
   private final List<Parameter> parameters;
   private final List<FMatrixRMaj> buffers;
 
-  /** @param layers in order from input to output; each one's input width is its predecessor's output width */
+  /**
+   * @param layers in order from input to output; each one's input width is its predecessor's output
+   *     width
+   */
   public Mlp(List<Layer> layers) {
     for (int i = 1; i < layers.size(); i++) {
       if (layers.get(i).inputWidth() != layers.get(i - 1).outputWidth()) {
-        throw new IllegalArgumentException("layer " + i + " takes " + layers.get(i).inputWidth()
-            + " columns but layer " + (i - 1) + " gives " + layers.get(i - 1).outputWidth());
+        throw new IllegalArgumentException(
+            "layer "
+                + i
+                + " takes "
+                + layers.get(i).inputWidth()
+                + " columns but layer "
+                + (i - 1)
+                + " gives "
+                + layers.get(i - 1).outputWidth());
       }
     }
     this.layers = List.copyOf(layers);

@@ -34,8 +34,15 @@ public final class Model {
   private long skippedSteps;
   private double lastGradientMaxAbs;
 
-  Model(ModelSpec spec, Mlp network, Loss loss, List<Penalty> penalties, MaxNorm maxNorm,
-      List<OptimizerState> states, LearningRateSchedule schedule, Rng rng) {
+  Model(
+      ModelSpec spec,
+      Mlp network,
+      Loss loss,
+      List<Penalty> penalties,
+      MaxNorm maxNorm,
+      List<OptimizerState> states,
+      LearningRateSchedule schedule,
+      Rng rng) {
     this.spec = spec;
     this.network = network;
     this.loss = loss;
@@ -161,10 +168,19 @@ public final class Model {
     if (x.numCols != network.inputWidth()
         || targets.numRows != x.numRows
         || targets.numCols != loss.targetWidth(network.outputWidth())) {
-      throw new IllegalArgumentException("batch " + x.numRows + "x" + x.numCols + " with targets "
-          + targets.numRows + "x" + targets.numCols + " does not fit a model with "
-          + network.inputWidth() + " inputs and targets of width "
-          + loss.targetWidth(network.outputWidth()));
+      throw new IllegalArgumentException(
+          "batch "
+              + x.numRows
+              + "x"
+              + x.numCols
+              + " with targets "
+              + targets.numRows
+              + "x"
+              + targets.numCols
+              + " does not fit a model with "
+              + network.inputWidth()
+              + " inputs and targets of width "
+              + loss.targetWidth(network.outputWidth()));
     }
   }
 

@@ -30,8 +30,8 @@ import org.ejml.data.FMatrixRMaj;
  * int n, n elements
  * </pre>
  *
- * <p>Elements go through {@code writeFloat}, which keeps every bit of every non-NaN value; a
- * model never holds NaN, since non-finite steps are not applied.
+ * <p>Elements go through {@code writeFloat}, which keeps every bit of every non-NaN value; a model
+ * never holds NaN, since non-finite steps are not applied.
  */
 public final class ModelCodec {
 

@@ -28,14 +28,14 @@ public final class Models {
   private Models() {}
 
   /**
-   * A new model: each hidden layer is dense, then batch normalization if asked (the dense bias
-   * is then left out, as the normalization's shift replaces it), then the activation, then
-   * dropout if asked; the output layer is dense and linear. Weights are Gaussian with the
-   * activation's initialization (He for the ReLU family, Xavier otherwise), biases zero, all
-   * drawn from a generator seeded by {@code spec.seed()}. The output layer's weights have
-   * variance {@code 1 / (3 fanIn)} (that of PyTorch's default linear layer): small enough that
-   * the initial class probabilities are close to uniform, so the initial softmax loss is close to
-   * {@code ln C} as the sanity check expects.
+   * A new model: each hidden layer is dense, then batch normalization if asked (the dense bias is
+   * then left out, as the normalization's shift replaces it), then the activation, then dropout if
+   * asked; the output layer is dense and linear. Weights are Gaussian with the activation's
+   * initialization (He for the ReLU family, Xavier otherwise), biases zero, all drawn from a
+   * generator seeded by {@code spec.seed()}. The output layer's weights have variance {@code 1 / (3
+   * fanIn)} (that of PyTorch's default linear layer): small enough that the initial class
+   * probabilities are close to uniform, so the initial softmax loss is close to {@code ln C} as the
+   * sanity check expects.
    */
   public static Model create(ModelSpec spec) {
     Rng root = new Rng(spec.seed());
@@ -50,8 +50,9 @@ public final class Models {
       int units = sizes.get(i + 1);
       int width = activation.inputWidth(units);
       String name = "dense" + i;
-      layers.add(new DenseLayer(name, fanIn, width, !spec.batchNorm(),
-          activation.initStd(fanIn, units), initRng));
+      layers.add(
+          new DenseLayer(
+              name, fanIn, width, !spec.batchNorm(), activation.initStd(fanIn, units), initRng));
       if (spec.batchNorm()) {
         layers.add(new BatchNormLayer("batchnorm" + i, width, BATCH_NORM_MOMENTUM));
       }
@@ -63,8 +64,7 @@ public final class Models {
     int last = sizes.size() - 2;
     int fanIn = sizes.get(last);
     int outputs = sizes.get(last + 1);
-    layers.add(
-        new DenseLayer("dense" + last, fanIn, outputs, true, outputInitStd(fanIn), initRng));
+    layers.add(new DenseLayer("dense" + last, fanIn, outputs, true, outputInitStd(fanIn), initRng));
     Mlp network = new Mlp(layers);
 
     List<Penalty> penalties = new ArrayList<>();
@@ -80,8 +80,15 @@ public final class Models {
     for (Parameter p : network.parameters()) {
       states.add(optimizer.newState(p));
     }
-    return new Model(spec, network, Losses.byName(spec.loss()), penalties, maxNorm, states,
-        schedule(spec), dropoutRng);
+    return new Model(
+        spec,
+        network,
+        Losses.byName(spec.loss()),
+        penalties,
+        maxNorm,
+        states,
+        schedule(spec),
+        dropoutRng);
   }
 
   /** Standard deviation of the output layer's initial weights. */

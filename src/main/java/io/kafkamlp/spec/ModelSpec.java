@@ -92,15 +92,50 @@ public record ModelSpec(
 
   public ModelSpec {
     layers = List.copyOf(layers);
-    validate(layers, activation, leakySlope, maxoutPieces, loss, optimizer, momentum,
-        learningRate, lrSchedule, lrDecay, lrStep, lrRate, lrPatience, l2, l1, maxNorm, dropout,
+    validate(
+        layers,
+        activation,
+        leakySlope,
+        maxoutPieces,
+        loss,
+        optimizer,
+        momentum,
+        learningRate,
+        lrSchedule,
+        lrDecay,
+        lrStep,
+        lrRate,
+        lrPatience,
+        l2,
+        l1,
+        maxNorm,
+        dropout,
         batchSize);
   }
 
   /** 784,256,128,10 ReLU, softmax, Adam 1e-3 constant, batch 32, no regularization, seed 42. */
   public static ModelSpec defaults() {
-    return new ModelSpec(List.of(784, 256, 128, 10), "relu", 0.01, 2, "softmax", "adam", 0.9,
-        1e-3, "constant", 0.5, 1000, 1e-4, 5, 0, 0, 0, 0, false, 32, 42);
+    return new ModelSpec(
+        List.of(784, 256, 128, 10),
+        "relu",
+        0.01,
+        2,
+        "softmax",
+        "adam",
+        0.9,
+        1e-3,
+        "constant",
+        0.5,
+        1000,
+        1e-4,
+        5,
+        0,
+        0,
+        0,
+        0,
+        false,
+        32,
+        42);
   }
 
   /** Number of input features. */
@@ -240,8 +275,8 @@ public record ModelSpec(
     try {
       return parser.apply(text);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("invalid value '" + text + "' for model key '" + key
-          + "': " + DOCS.get(key), e);
+      throw new IllegalArgumentException(
+          "invalid value '" + text + "' for model key '" + key + "': " + DOCS.get(key), e);
     }
   }
 
@@ -260,18 +295,37 @@ public record ModelSpec(
     return Boolean.parseBoolean(text);
   }
 
-  private static void validate(List<Integer> layers, String activation, double leakySlope,
-      int maxoutPieces, String loss, String optimizer, double momentum, double learningRate,
-      String lrSchedule, double lrDecay, long lrStep, double lrRate, int lrPatience, double l2,
-      double l1, double maxNorm, double dropout, int batchSize) {
-    check(layers.size() >= 2 && layers.stream().allMatch(s -> s > 0), LAYERS_CONFIG,
+  private static void validate(
+      List<Integer> layers,
+      String activation,
+      double leakySlope,
+      int maxoutPieces,
+      String loss,
+      String optimizer,
+      double momentum,
+      double learningRate,
+      String lrSchedule,
+      double lrDecay,
+      long lrStep,
+      double lrRate,
+      int lrPatience,
+      double l2,
+      double l1,
+      double maxNorm,
+      double dropout,
+      int batchSize) {
+    check(
+        layers.size() >= 2 && layers.stream().allMatch(s -> s > 0),
+        LAYERS_CONFIG,
         "needs at least an input and an output size, all positive: " + layers);
     check(oneOf(activation, ACTIVATIONS), ACTIVATION_CONFIG, "'" + activation + "'");
     check(leakySlope >= 0 && leakySlope < 1, LEAKY_SLOPE_CONFIG, "must be in [0, 1)");
     check(maxoutPieces >= 2, MAXOUT_PIECES_CONFIG, "must be at least 2");
     check(oneOf(loss, LOSSES), LOSS_CONFIG, "'" + loss + "'");
-    check(!(loss.equals("softmax") || loss.equals("svm")) || layers.get(layers.size() - 1) >= 2,
-        LAYERS_CONFIG, "a " + loss + " classifier needs at least 2 outputs");
+    check(
+        !(loss.equals("softmax") || loss.equals("svm")) || layers.get(layers.size() - 1) >= 2,
+        LAYERS_CONFIG,
+        "a " + loss + " classifier needs at least 2 outputs");
     check(oneOf(optimizer, OPTIMIZERS), OPTIMIZER_CONFIG, "'" + optimizer + "'");
     check(momentum >= 0 && momentum < 1, MOMENTUM_CONFIG, "must be in [0, 1)");
     check(learningRate > 0 && Double.isFinite(learningRate), LR_CONFIG, "must be > 0");

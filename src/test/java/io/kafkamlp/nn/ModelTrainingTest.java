@@ -57,9 +57,10 @@ class ModelTrainingTest {
 
   @Test
   void shouldProduceIdenticalBitsWhenSameSeedAndData() {
-    ModelSpec spec = spec("2,32,16,3", "adam", 0.01, 1e-3)
-        .withDropout(0.2)
-        .with(ModelSpec.BATCH_NORM_CONFIG, "true");
+    ModelSpec spec =
+        spec("2,32,16,3", "adam", 0.01, 1e-3)
+            .withDropout(0.2)
+            .with(ModelSpec.BATCH_NORM_CONFIG, "true");
     Spiral spiral = new Spiral(CLASSES, PER_CLASS, 3);
     Model first = Models.create(spec);
     Model second = Models.create(spec);
@@ -73,10 +74,11 @@ class ModelTrainingTest {
 
   @Test
   void shouldContinueIdenticallyWhenRestoredFromBytes() {
-    ModelSpec spec = spec("2,32,16,3", "adam", 0.01, 1e-3)
-        .withDropout(0.2)
-        .with(ModelSpec.BATCH_NORM_CONFIG, "true")
-        .with(ModelSpec.LR_SCHEDULE_CONFIG, "plateau");
+    ModelSpec spec =
+        spec("2,32,16,3", "adam", 0.01, 1e-3)
+            .withDropout(0.2)
+            .with(ModelSpec.BATCH_NORM_CONFIG, "true")
+            .with(ModelSpec.LR_SCHEDULE_CONFIG, "plateau");
     Spiral spiral = new Spiral(CLASSES, PER_CLASS, 4);
     Model original = Models.create(spec);
     train(original, spiral, 100);
@@ -136,9 +138,11 @@ class ModelTrainingTest {
   void shouldRejectBatchWhenShapeDoesNotFit() {
     Model model = Models.create(spec("2,8,3", "adam", 0.01, 0));
 
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> model.trainStep(new FMatrixRMaj(4, 3), new FMatrixRMaj(4, 1)));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> model.trainStep(new FMatrixRMaj(4, 2), new FMatrixRMaj(3, 1)));
   }
 
@@ -233,5 +237,4 @@ class ModelTrainingTest {
     p.setProperty("seed", "1");
     return ModelSpec.fromProperties(p);
   }
-
 }

@@ -4,8 +4,8 @@ import org.ejml.data.FMatrixRMaj;
 
 /**
  * Maxout (Goodfellow et al., 2013): unit {@code u} outputs {@code max(z[u*k], ..., z[u*k+k-1])},
- * the largest of its {@code k} linear pieces; it generalizes ReLU and leaky ReLU at {@code k}
- * times the parameters. The gradient flows to the winning piece only (the first, on a tie).
+ * the largest of its {@code k} linear pieces; it generalizes ReLU and leaky ReLU at {@code k} times
+ * the parameters. The gradient flows to the winning piece only (the first, on a tie).
  */
 final class Maxout implements Activation {
 

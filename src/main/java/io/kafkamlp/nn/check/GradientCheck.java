@@ -10,9 +10,9 @@ import java.util.List;
 import org.ejml.data.DMatrixRMaj;
 
 /**
- * Compares the analytic gradient of every parameter tensor with a centred finite difference,
- * {@code (f(w + h) - f(w - h)) / 2h}, in double precision, on the double twin ({@code
- * io.kafkamlp.nn64}) generated from the very source that trains in float.
+ * Compares the analytic gradient of every parameter tensor with a centred finite difference, {@code
+ * (f(w + h) - f(w - h)) / 2h}, in double precision, on the double twin ({@code io.kafkamlp.nn64})
+ * generated from the very source that trains in float.
  *
  * <p>Following the CS231n notes: relative error {@code |a - n| / max(|a|, |n|)}; dropout is turned
  * off (it is not deterministic between evaluations); the network first trains a few steps so the
@@ -21,10 +21,10 @@ import org.ejml.data.DMatrixRMaj;
  * Maxout winner changing, an L1-penalized weight crossing zero) is skipped and counted, since its
  * finite difference is not a derivative.
  *
- * <p>A coordinate fails when its relative error exceeds the threshold and its absolute
- * difference exceeds {@link #ABSOLUTE_TOLERANCE}: where both gradients are smaller than the
- * rounding noise of the finite difference (about {@code eps * |f| / h}), their relative error
- * means nothing. The report gives the largest relative and absolute errors either way.
+ * <p>A coordinate fails when its relative error exceeds the threshold and its absolute difference
+ * exceeds {@link #ABSOLUTE_TOLERANCE}: where both gradients are smaller than the rounding noise of
+ * the finite difference (about {@code eps * |f| / h}), their relative error means nothing. The
+ * report gives the largest relative and absolute errors either way.
  */
 public final class GradientCheck {
 
@@ -32,8 +32,8 @@ public final class GradientCheck {
   public static final double ABSOLUTE_TOLERANCE = 1e-9;
 
   /** How one check is run. */
-  public record Settings(int samples, double step, int warmupSteps, int maxPerTensor,
-      double threshold, long seed) {
+  public record Settings(
+      int samples, double step, int warmupSteps, int maxPerTensor, double threshold, long seed) {
 
     /** 4 samples, h = 1e-5, 3 warm-up steps, at most 200 coordinates per tensor, 1e-6. */
     public static Settings defaults() {
@@ -42,8 +42,14 @@ public final class GradientCheck {
   }
 
   /** The outcome for one parameter tensor. */
-  public record TensorResult(String name, int size, int checked, int kinksSkipped,
-      double maxRelativeError, double maxAbsoluteError, int failures) {}
+  public record TensorResult(
+      String name,
+      int size,
+      int checked,
+      int kinksSkipped,
+      double maxRelativeError,
+      double maxAbsoluteError,
+      int failures) {}
 
   /** The outcome for a model. */
   public record Result(List<TensorResult> tensors, double threshold) {
@@ -84,8 +90,14 @@ public final class GradientCheck {
     return new Result(results, settings.threshold());
   }
 
-  private static TensorResult checkTensor(Model model, Parameter p, DMatrixRMaj x,
-      DMatrixRMaj targets, long kinks, Settings settings, Rng rng) {
+  private static TensorResult checkTensor(
+      Model model,
+      Parameter p,
+      DMatrixRMaj x,
+      DMatrixRMaj targets,
+      long kinks,
+      Settings settings,
+      Rng rng) {
     double[] w = p.value().data;
     double[] analytic = p.gradient().data.clone();
     double h = settings.step();

@@ -9,8 +9,8 @@ import java.util.List;
 import org.ejml.data.FMatrixRMaj;
 
 /**
- * The sanity checks of the CS231n notes, run on the float training path before trusting a
- * model on real data:
+ * The sanity checks of the CS231n notes, run on the float training path before trusting a model on
+ * real data:
  *
  * <ol>
  *   <li>with regularization off, the initial softmax loss is close to {@code ln(C)} (every class
@@ -50,15 +50,20 @@ public final class SanityCheck {
     Batch batch = Batch.random(plain, 200, spec.seed());
     double loss = Models.create(plain).loss(batch.x, batch.targets);
     if (!plain.loss().equals("softmax")) {
-      return new Check("initial loss", true,
-          String.format("%.4f (%s loss: no closed-form expectation, reported only)", loss,
-              plain.loss()));
+      return new Check(
+          "initial loss",
+          true,
+          String.format(
+              "%.4f (%s loss: no closed-form expectation, reported only)", loss, plain.loss()));
     }
     double expected = Math.log(plain.outputs());
     double relative = Math.abs(loss - expected) / expected;
-    return new Check("initial loss", relative <= INITIAL_LOSS_TOLERANCE,
-        String.format("%.4f, expected ln(%d) = %.4f (off by %.1f%%, allowed %.0f%%)", loss,
-            plain.outputs(), expected, 100 * relative, 100 * INITIAL_LOSS_TOLERANCE));
+    return new Check(
+        "initial loss",
+        relative <= INITIAL_LOSS_TOLERANCE,
+        String.format(
+            "%.4f, expected ln(%d) = %.4f (off by %.1f%%, allowed %.0f%%)",
+            loss, plain.outputs(), expected, 100 * relative, 100 * INITIAL_LOSS_TOLERANCE));
   }
 
   static Check lossRisesWithRegularization(ModelSpec spec) {
@@ -70,8 +75,8 @@ public final class SanityCheck {
     boolean rising = true;
     double previous = Double.NEGATIVE_INFINITY;
     for (double strength : strengths) {
-      double loss = Models.create(plain.with(key, Double.toString(strength)))
-          .loss(batch.x, batch.targets);
+      double loss =
+          Models.create(plain.with(key, Double.toString(strength))).loss(batch.x, batch.targets);
       detail.append(String.format("%g: %.4f  ", strength, loss));
       rising &= loss > previous;
       previous = loss;
@@ -92,16 +97,18 @@ public final class SanityCheck {
       steps++;
     }
     boolean done = overfitted(model, batch, classifier, loss, first);
-    String detail = classifier
-        ? String.format("training accuracy %d/%d after %d updates, loss %.4f -> %.4f",
-            model.countCorrect(batch.x, batch.targets), TINY_SUBSET, steps, first, loss)
-        : String.format("loss %.4f -> %.4f after %d updates (target < 1%% of start)", first,
-            loss, steps);
+    String detail =
+        classifier
+            ? String.format(
+                "training accuracy %d/%d after %d updates, loss %.4f -> %.4f",
+                model.countCorrect(batch.x, batch.targets), TINY_SUBSET, steps, first, loss)
+            : String.format(
+                "loss %.4f -> %.4f after %d updates (target < 1%% of start)", first, loss, steps);
     return new Check("overfit " + TINY_SUBSET + " samples", done, detail);
   }
 
-  private static boolean overfitted(Model model, Batch batch, boolean classifier, double loss,
-      double first) {
+  private static boolean overfitted(
+      Model model, Batch batch, boolean classifier, double loss, double first) {
     if (classifier) {
       return model.countCorrect(batch.x, batch.targets) == batch.x.numRows;
     }
@@ -124,11 +131,12 @@ public final class SanityCheck {
       boolean single = spec.loss().equals("softmax") || spec.loss().equals("svm");
       FMatrixRMaj t = new FMatrixRMaj(n, single ? 1 : spec.outputs());
       for (int i = 0; i < t.data.length; i++) {
-        t.data[i] = switch (spec.loss()) {
-          case "softmax", "svm" -> rng.nextInt(spec.outputs());
-          case "multilabel" -> rng.nextInt(2);
-          default -> (float) rng.nextGaussian();
-        };
+        t.data[i] =
+            switch (spec.loss()) {
+              case "softmax", "svm" -> rng.nextInt(spec.outputs());
+              case "multilabel" -> rng.nextInt(2);
+              default -> (float) rng.nextGaussian();
+            };
       }
       return new Batch(x, t);
     }

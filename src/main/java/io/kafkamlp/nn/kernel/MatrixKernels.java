@@ -33,8 +33,16 @@ public final class MatrixKernels {
    */
   public static void mult(FMatrixRMaj a, FMatrixRMaj b, FMatrixRMaj bias, FMatrixRMaj c) {
     checkShapes(a.numRows, a.numCols, b, c);
-    product(a.data, a.numCols, 1, b.data, bias == null ? null : bias.data, c.data, c.numRows,
-        a.numCols, c.numCols);
+    product(
+        a.data,
+        a.numCols,
+        1,
+        b.data,
+        bias == null ? null : bias.data,
+        c.data,
+        c.numRows,
+        a.numCols,
+        c.numCols);
   }
 
   /**
@@ -52,8 +60,18 @@ public final class MatrixKernels {
   private static void checkShapes(int aRows, int aCols, FMatrixRMaj b, FMatrixRMaj c) {
     if (aCols != b.numRows || aRows != c.numRows || b.numCols != c.numCols) {
       throw new IllegalArgumentException(
-          "shape mismatch: op(A) " + aRows + "x" + aCols + ", B " + b.numRows + "x" + b.numCols
-              + ", C " + c.numRows + "x" + c.numCols);
+          "shape mismatch: op(A) "
+              + aRows
+              + "x"
+              + aCols
+              + ", B "
+              + b.numRows
+              + "x"
+              + b.numCols
+              + ", C "
+              + c.numRows
+              + "x"
+              + c.numCols);
     }
   }
 
@@ -61,8 +79,16 @@ public final class MatrixKernels {
    * {@code C[i][j] = bias[j] + sum_p A(i, p) B[p][j]} where {@code A(i, p) = a[i * rowStride + p *
    * innerStride]}.
    */
-  private static void product(float[] a, int rowStride, int innerStride, float[] b,
-      float[] bias, float[] c, int rows, int inner, int cols) {
+  private static void product(
+      float[] a,
+      int rowStride,
+      int innerStride,
+      float[] b,
+      float[] bias,
+      float[] c,
+      int rows,
+      int inner,
+      int cols) {
     if (SIMD) {
       SimdKernels.product(a, rowStride, innerStride, b, bias, c, rows, inner, cols);
     } else {

@@ -9,8 +9,18 @@ final class ScalarKernels {
    * The block {@code rows [r0, r1) x cols [j0, cols)} of {@code C = bias + op(A) B}, each element
    * one fma chain over {@code p} in increasing order.
    */
-  static void product(float[] a, int rowStride, int innerStride, float[] b, float[] bias,
-      float[] c, int r0, int r1, int j0, int inner, int cols) {
+  static void product(
+      float[] a,
+      int rowStride,
+      int innerStride,
+      float[] b,
+      float[] bias,
+      float[] c,
+      int r0,
+      int r1,
+      int j0,
+      int inner,
+      int cols) {
     for (int i = r0; i < r1; i++) {
       int aRow = i * rowStride;
       int cRow = i * cols;

@@ -17,8 +17,16 @@ final class SimdKernels {
 
   private SimdKernels() {}
 
-  static void product(float[] a, int rowStride, int innerStride, float[] b, float[] bias,
-      float[] c, int rows, int inner, int cols) {
+  static void product(
+      float[] a,
+      int rowStride,
+      int innerStride,
+      float[] b,
+      float[] bias,
+      float[] c,
+      int rows,
+      int inner,
+      int cols) {
     int fullRows = rows - rows % TILE_ROWS;
     int fullCols = cols - cols % TILE_COLS;
     for (int i = 0; i < fullRows; i += TILE_ROWS) {
@@ -28,17 +36,25 @@ final class SimdKernels {
     }
     // Edges in the same order of operations, so results match the scalar kernel bit for bit.
     if (fullCols < cols) {
-      ScalarKernels.product(a, rowStride, innerStride, b, bias, c, 0, fullRows, fullCols, inner,
-          cols);
+      ScalarKernels.product(
+          a, rowStride, innerStride, b, bias, c, 0, fullRows, fullCols, inner, cols);
     }
     if (fullRows < rows) {
-      ScalarKernels.product(a, rowStride, innerStride, b, bias, c, fullRows, rows, 0, inner,
-          cols);
+      ScalarKernels.product(a, rowStride, innerStride, b, bias, c, fullRows, rows, 0, inner, cols);
     }
   }
 
-  private static void tile(float[] a, int rowStride, int innerStride, float[] b, float[] bias,
-      float[] c, int i, int j, int inner, int cols) {
+  private static void tile(
+      float[] a,
+      int rowStride,
+      int innerStride,
+      float[] b,
+      float[] bias,
+      float[] c,
+      int i,
+      int j,
+      int inner,
+      int cols) {
     FloatVector c00;
     FloatVector c01;
     if (bias == null) {

@@ -6,8 +6,8 @@ import org.ejml.data.FMatrixRMaj;
  * A data loss over a mini-batch of scores (the network's linear outputs, one sample per row).
  *
  * <p>Targets are a matrix with one row per sample: for the single-label classification losses
- * (softmax, SVM) one column holding the class index; for multi-label one 0/1 column per label;
- * for regression one column per output. {@link #targetWidth} says which.
+ * (softmax, SVM) one column holding the class index; for multi-label one 0/1 column per label; for
+ * regression one column per output. {@link #targetWidth} says which.
  */
 public interface Loss {
 

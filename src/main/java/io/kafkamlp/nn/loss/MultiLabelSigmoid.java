@@ -3,9 +3,9 @@ package io.kafkamlp.nn.loss;
 import org.ejml.data.FMatrixRMaj;
 
 /**
- * Independent binary logistic loss per label, for samples that carry several labels at once:
- * {@code L_i = sum_c [log(1 + e^{s_c}) - t_c s_c]} with {@code t_c} in {0, 1}, computed as {@code
- * max(s, 0) - t s + log(1 + e^{-|s|})} for stability; {@code dL_i/ds_c = sigmoid(s_c) - t_c}.
+ * Independent binary logistic loss per label, for samples that carry several labels at once: {@code
+ * L_i = sum_c [log(1 + e^{s_c}) - t_c s_c]} with {@code t_c} in {0, 1}, computed as {@code max(s,
+ * 0) - t s + log(1 + e^{-|s|})} for stability; {@code dL_i/ds_c = sigmoid(s_c) - t_c}.
  */
 final class MultiLabelSigmoid implements Loss {
 

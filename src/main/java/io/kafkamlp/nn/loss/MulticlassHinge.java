@@ -3,8 +3,8 @@ package io.kafkamlp.nn.loss;
 import org.ejml.data.FMatrixRMaj;
 
 /**
- * Multiclass SVM (Weston and Watkins): {@code L_i = sum_{j != y} max(0, s_j - s_y + 1)}. Its
- * kinks are where a margin crosses zero; the gradient there is taken as 0.
+ * Multiclass SVM (Weston and Watkins): {@code L_i = sum_{j != y} max(0, s_j - s_y + 1)}. Its kinks
+ * are where a margin crosses zero; the gradient there is taken as 0.
  */
 final class MulticlassHinge implements Loss {
 

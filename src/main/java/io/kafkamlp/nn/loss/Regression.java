@@ -3,9 +3,9 @@ package io.kafkamlp.nn.loss;
 import org.ejml.data.FMatrixRMaj;
 
 /**
- * Regression losses on real-valued targets, one per output: L2, {@code L_i = ||s - t||_2^2}
- * with gradient {@code 2 (s - t)}, or L1, {@code L_i = ||s - t||_1} with gradient {@code sign(s -
- * t)} (a kink where {@code s = t}).
+ * Regression losses on real-valued targets, one per output: L2, {@code L_i = ||s - t||_2^2} with
+ * gradient {@code 2 (s - t)}, or L1, {@code L_i = ||s - t||_1} with gradient {@code sign(s - t)} (a
+ * kink where {@code s = t}).
  */
 final class Regression implements Loss {
 

@@ -3,8 +3,8 @@ package io.kafkamlp.nn.optim;
 import io.kafkamlp.nn.Parameter;
 
 /**
- * An update rule's immutable configuration (momentum, betas, epsilon). The per-parameter memory
- * it needs (velocity, moments, caches) lives in the {@link OptimizerState} it creates, one per
+ * An update rule's immutable configuration (momentum, betas, epsilon). The per-parameter memory it
+ * needs (velocity, moments, caches) lives in the {@link OptimizerState} it creates, one per
  * parameter, so one configuration serves any number of parameters and models.
  */
 public interface Optimizer {

@@ -8,8 +8,8 @@ import org.ejml.data.FMatrixRMaj;
 public interface OptimizerState {
 
   /**
-   * Applies one update to {@code parameter.value()} from {@code parameter.gradient()}, and
-   * advances this state. Allocates nothing.
+   * Applies one update to {@code parameter.value()} from {@code parameter.gradient()}, and advances
+   * this state. Allocates nothing.
    *
    * @param parameter the parameter this state was created for; value modified, gradient not
    * @param learningRate the step size for this update

@@ -3,8 +3,8 @@ package io.kafkamlp.nn.regularize;
 import io.kafkamlp.nn.Parameter;
 
 /**
- * L1 penalty {@code lambda * sum|w|}, gradient {@code lambda * sign(w)}: drives weights to
- * exactly sparse solutions. Its kink is at {@code w = 0}.
+ * L1 penalty {@code lambda * sum|w|}, gradient {@code lambda * sign(w)}: drives weights to exactly
+ * sparse solutions. Its kink is at {@code w = 0}.
  */
 public final class L1Penalty implements Penalty {
 

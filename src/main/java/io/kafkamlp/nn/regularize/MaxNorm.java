@@ -3,10 +3,10 @@ package io.kafkamlp.nn.regularize;
 import io.kafkamlp.nn.Parameter;
 
 /**
- * Max-norm constraint: after each update, every unit's incoming weight vector (a column of a
- * dense layer's {@code W}) with L2 norm above {@code c} is scaled back onto the ball of radius
- * {@code c} (projected gradient descent). It is not part of the loss, so it adds no gradient;
- * it keeps training stable even with a high learning rate.
+ * Max-norm constraint: after each update, every unit's incoming weight vector (a column of a dense
+ * layer's {@code W}) with L2 norm above {@code c} is scaled back onto the ball of radius {@code c}
+ * (projected gradient descent). It is not part of the loss, so it adds no gradient; it keeps
+ * training stable even with a high learning rate.
  */
 public final class MaxNorm {
 

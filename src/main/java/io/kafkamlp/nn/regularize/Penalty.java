@@ -2,7 +2,9 @@ package io.kafkamlp.nn.regularize;
 
 import io.kafkamlp.nn.Parameter;
 
-/** A weight penalty added to the data loss, applied to {@linkplain Parameter#regularized()} weights. */
+/**
+ * A weight penalty added to the data loss, applied to {@linkplain Parameter#regularized()} weights.
+ */
 public interface Penalty {
 
   /** The penalty's value for {@code parameter}; nothing is modified. */

@@ -1,12 +1,12 @@
 package io.kafkamlp.nn.schedule;
 
 /**
- * The learning rate as a function of the number of updates done so far (learning-rate
- * annealing). Steps count mini-batch updates, not epochs: a stream has no epochs.
+ * The learning rate as a function of the number of updates done so far (learning-rate annealing).
+ * Steps count mini-batch updates, not epochs: a stream has no epochs.
  *
  * <p>Schedules are immutable except {@link ReduceOnPlateau}, whose decisions depend on the
- * validation signal fed through {@link #observe}; its state is saved with the model through
- * {@link #state()} and {@link #restore}.
+ * validation signal fed through {@link #observe}; its state is saved with the model through {@link
+ * #state()} and {@link #restore}.
  */
 public interface LearningRateSchedule {
 

@@ -43,8 +43,7 @@ class GradientCheckTest {
 
   @ParameterizedTest(name = "{0} {1} {2}")
   @MethodSource("combinations")
-  void shouldMatchNumericGradientWhenCheckedInDouble(String activation, String loss,
-      String extra) {
+  void shouldMatchNumericGradientWhenCheckedInDouble(String activation, String loss, String extra) {
     Result result = GradientCheck.run(spec(activation, loss, extra), Settings.defaults());
 
     for (TensorResult tensor : result.tensors()) {
