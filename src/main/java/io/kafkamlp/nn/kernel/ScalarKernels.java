@@ -8,6 +8,10 @@ final class ScalarKernels {
   /**
    * The block {@code rows [r0, r1) x cols [j0, cols)} of {@code C = bias + op(A) B}, each element
    * one fma chain over {@code p} in increasing order.
+   *
+   * <p>The loops run {@code i, p, j}, so the innermost one streams along a row of {@code B} and
+   * of {@code C} (which HotSpot vectorizes), while each element still sees its fma terms in
+   * increasing {@code p}.
    */
   static void product(
       float[] a,
@@ -25,11 +29,14 @@ final class ScalarKernels {
       int aRow = i * rowStride;
       int cRow = i * cols;
       for (int j = j0; j < cols; j++) {
-        float sum = bias == null ? 0f : bias[j];
-        for (int p = 0; p < inner; p++) {
-          sum = Math.fma(a[aRow + p * innerStride], b[p * cols + j], sum);
+        c[cRow + j] = bias == null ? 0f : bias[j];
+      }
+      for (int p = 0; p < inner; p++) {
+        float x = a[aRow + p * innerStride];
+        int bRow = p * cols;
+        for (int j = j0; j < cols; j++) {
+          c[cRow + j] = Math.fma(x, b[bRow + j], c[cRow + j]);
         }
-        c[cRow + j] = sum;
       }
     }
   }
