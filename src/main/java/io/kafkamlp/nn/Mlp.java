@@ -76,8 +76,8 @@ public final class Mlp {
    */
   public FMatrixRMaj forward(FMatrixRMaj x, boolean training) {
     FMatrixRMaj a = x;
-    for (Layer layer : layers) {
-      a = layer.forward(a, training);
+    for (int i = 0; i < layers.size(); i++) {
+      a = layers.get(i).forward(a, training);
     }
     return a;
   }
@@ -95,8 +95,8 @@ public final class Mlp {
 
   /** Lets every layer fold the last training forward into its running state. */
   public void commit() {
-    for (Layer layer : layers) {
-      layer.commit();
+    for (int i = 0; i < layers.size(); i++) {
+      layers.get(i).commit();
     }
   }
 

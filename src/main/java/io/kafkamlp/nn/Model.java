@@ -76,9 +76,9 @@ public final class Model {
       states.get(i).update(parameters.get(i), learningRate, step);
     }
     if (maxNorm != null) {
-      for (Parameter p : parameters) {
-        if (p.regularized()) {
-          maxNorm.apply(p);
+      for (int i = 0; i < parameters.size(); i++) {
+        if (parameters.get(i).regularized()) {
+          maxNorm.apply(parameters.get(i));
         }
       }
     }
@@ -96,10 +96,12 @@ public final class Model {
     double value = forwardLoss(x, targets);
     network.backward(scoreGradient);
     double maxAbs = 0;
-    for (Parameter p : network.parameters()) {
+    List<Parameter> parameters = network.parameters();
+    for (int i = 0; i < parameters.size(); i++) {
+      Parameter p = parameters.get(i);
       if (p.regularized()) {
-        for (Penalty penalty : penalties) {
-          penalty.addGradient(p);
+        for (int k = 0; k < penalties.size(); k++) {
+          penalties.get(k).addGradient(p);
         }
       }
       maxAbs = Math.max(maxAbs, maxAbs(p.gradient()));
@@ -124,10 +126,12 @@ public final class Model {
   /** The sum of the penalties over the regularized parameters. */
   public double penalty() {
     double sum = 0;
-    for (Parameter p : network.parameters()) {
+    List<Parameter> parameters = network.parameters();
+    for (int i = 0; i < parameters.size(); i++) {
+      Parameter p = parameters.get(i);
       if (p.regularized()) {
-        for (Penalty penalty : penalties) {
-          sum += penalty.value(p);
+        for (int k = 0; k < penalties.size(); k++) {
+          sum += penalties.get(k).value(p);
         }
       }
     }

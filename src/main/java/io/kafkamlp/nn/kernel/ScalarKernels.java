@@ -9,9 +9,9 @@ final class ScalarKernels {
    * The block {@code rows [r0, r1) x cols [j0, cols)} of {@code C = bias + op(A) B}, each element
    * one fma chain over {@code p} in increasing order.
    *
-   * <p>The loops run {@code i, p, j}, so the innermost one streams along a row of {@code B} and
-   * of {@code C} (which HotSpot vectorizes), while each element still sees its fma terms in
-   * increasing {@code p}.
+   * <p>The loops run {@code i, p, j}, so the innermost one streams along a row of {@code B} and of
+   * {@code C} (which HotSpot vectorizes), while each element still sees its fma terms in increasing
+   * {@code p}.
    */
   static void product(
       float[] a,

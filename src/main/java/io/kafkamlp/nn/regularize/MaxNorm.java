@@ -25,10 +25,10 @@ public final class MaxNorm {
     int rows = parameter.value().numRows;
     int cols = parameter.value().numCols;
     float[] w = parameter.value().data;
-    if (norms.length != cols) {
-      norms = new float[cols];
+    if (norms.length < cols) {
+      norms = new float[cols]; // grows to the widest layer once, then is reused
     }
-    java.util.Arrays.fill(norms, 0f);
+    java.util.Arrays.fill(norms, 0, cols, 0f);
     for (int i = 0; i < rows; i++) {
       for (int j = 0; j < cols; j++) {
         norms[j] += w[i * cols + j] * w[i * cols + j];
