@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Compares backprop gradients with centred finite differences in double precision, per",
       "parameter tensor, and exits 1 when a relative error exceeds the threshold. Dropout is",
-      "off while checking; coordinates whose step crosses a kink are skipped and counted."
+      "off while checking (or, with --fixed-dropout, checked with one replayed set of masks);",
+      "coordinates whose step crosses a kink are skipped and counted."
     })
 final class GradcheckCommand implements Callable<Integer> {
 
@@ -42,13 +43,20 @@ final class GradcheckCommand implements Callable<Integer> {
   @Option(names = "--threshold", description = "Largest passing relative error (default 1e-6).")
   double threshold = Settings.defaults().threshold();
 
+  @Option(
+      names = "--fixed-dropout",
+      description = "Check dropout too, replaying the same masks in every evaluation.")
+  boolean fixedDropoutMasks;
+
   @Override
   public Integer call() {
     PrintWriter out = commandSpec.commandLine().getOut();
     ModelSpec spec = model.spec();
     Result result =
         GradientCheck.run(
-            spec, new Settings(samples, step, warmup, perTensor, threshold, spec.seed()));
+            spec,
+            new Settings(
+                samples, step, warmup, perTensor, threshold, spec.seed(), fixedDropoutMasks));
     out.printf(
         "gradient check: layers %s, %s, %s loss, double precision, h=%g%n",
         spec.layers(), spec.activation(), spec.loss(), step);

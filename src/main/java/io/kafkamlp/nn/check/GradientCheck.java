@@ -15,9 +15,10 @@ import org.ejml.data.DMatrixRMaj;
  * generated from the very source that trains in float.
  *
  * <p>Following the CS231n notes: relative error {@code |a - n| / max(|a|, |n|)}; dropout is turned
- * off (it is not deterministic between evaluations); the network first trains a few steps so the
- * check runs in a characteristic mode (momentum built up, max-norm projection active); and a
- * coordinate whose perturbation crosses a kink (a ReLU input or hinge margin changing sign, a
+ * off (it is not deterministic between evaluations), unless {@link Settings#fixedDropoutMasks} asks
+ * to check it too, replaying the same masks in every evaluation; the network first trains a few
+ * steps so the check runs in a characteristic mode (momentum built up, max-norm projection active);
+ * and a coordinate whose perturbation crosses a kink (a ReLU input or hinge margin changing sign, a
  * Maxout winner changing, an L1-penalized weight crossing zero) is skipped and counted, since its
  * finite difference is not a derivative.
  *
@@ -31,13 +32,30 @@ public final class GradientCheck {
   /** Absolute differences below this are finite-difference noise, not error. */
   public static final double ABSOLUTE_TOLERANCE = 1e-9;
 
-  /** How one check is run. */
+  /**
+   * How one check is run.
+   *
+   * @param samples batch rows of random data
+   * @param step the finite-difference step h
+   * @param warmupSteps training steps before checking
+   * @param maxPerTensor coordinates checked per tensor (sampled when the tensor is larger)
+   * @param threshold largest passing relative error
+   * @param seed of the data and of the coordinate sample
+   * @param fixedDropoutMasks keep the spec's dropout and replay one set of masks in every
+   *     evaluation, instead of turning dropout off
+   */
   public record Settings(
-      int samples, double step, int warmupSteps, int maxPerTensor, double threshold, long seed) {
+      int samples,
+      double step,
+      int warmupSteps,
+      int maxPerTensor,
+      double threshold,
+      long seed,
+      boolean fixedDropoutMasks) {
 
-    /** 4 samples, h = 1e-5, 3 warm-up steps, at most 200 coordinates per tensor, 1e-6. */
+    /** 4 samples, h = 1e-5, 3 warm-up steps, at most 200 per tensor, 1e-6, dropout off. */
     public static Settings defaults() {
-      return new Settings(4, 1e-5, 3, 200, 1e-6, 7);
+      return new Settings(4, 1e-5, 3, 200, 1e-6, 7, false);
     }
   }
 
@@ -67,9 +85,11 @@ public final class GradientCheck {
 
   private GradientCheck() {}
 
-  /** Checks the model {@code spec} describes (with dropout off) on random data. */
+  /** Checks the model {@code spec} describes on random data. */
   public static Result run(ModelSpec spec, Settings settings) {
-    ModelSpec checked = spec.withDropout(0).withBatchSize(settings.samples());
+    ModelSpec checked =
+        (settings.fixedDropoutMasks() ? spec : spec.withDropout(0))
+            .withBatchSize(settings.samples());
     Model model = Models.create(checked);
     Rng rng = new Rng(settings.seed());
     DMatrixRMaj x = new DMatrixRMaj(settings.samples(), checked.inputs());
@@ -81,11 +101,13 @@ public final class GradientCheck {
       model.trainStep(x, targets);
     }
 
+    // Every evaluation restarts the dropout generator here, so all of them use the same masks.
+    long masks = model.rng().state();
     model.computeGradients(x, targets);
     long kinks = model.kinks();
     List<TensorResult> results = new ArrayList<>();
     for (Parameter p : model.network().parameters()) {
-      results.add(checkTensor(model, p, x, targets, kinks, settings, rng));
+      results.add(checkTensor(model, p, x, targets, kinks, masks, settings, rng));
     }
     return new Result(results, settings.threshold());
   }
@@ -96,6 +118,7 @@ public final class GradientCheck {
       DMatrixRMaj x,
       DMatrixRMaj targets,
       long kinks,
+      long masks,
       Settings settings,
       Rng rng) {
     double[] w = p.value().data;
@@ -112,9 +135,11 @@ public final class GradientCheck {
       int i = count == size ? c : rng.nextInt(size);
       double original = w[i];
       w[i] = original + h;
+      model.rng().setState(masks);
       double plus = model.loss(x, targets);
       boolean kinkPlus = model.kinks() != kinks;
       w[i] = original - h;
+      model.rng().setState(masks);
       double minus = model.loss(x, targets);
       boolean kinkMinus = model.kinks() != kinks;
       w[i] = original;

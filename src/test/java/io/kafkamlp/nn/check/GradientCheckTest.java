@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Backprop proven against centred differences, for every layer, activation, loss, regularizer. */
 class GradientCheckTest {
@@ -53,6 +54,17 @@ class GradientCheckTest {
     assertTrue(result.passed(), result::toString);
   }
 
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"relu", "tanh", "maxout"})
+  void shouldMatchNumericGradientWhenDropoutMasksAreReplayed(String activation) {
+    ModelSpec spec = spec(activation, "softmax", "dropout=0.5;batch-norm=true");
+    Settings replay = new Settings(6, 1e-5, 3, 200, 1e-6, 7, true);
+
+    Result result = GradientCheck.run(spec, replay);
+
+    assertTrue(result.passed(), result::toString);
+  }
+
   @Test
   void shouldFailWhenGradientIsWrong() {
     // The relative error of a wrong derivative is large; the check must say so.
@@ -66,7 +78,7 @@ class GradientCheckTest {
   void shouldSkipKinksWhenPerturbationCrossesThem() {
     // A step as large as the data makes many ReLU inputs change sign: those must be skipped,
     // not reported as errors.
-    Settings coarse = new Settings(4, 1e-1, 0, 200, 1e-6, 7);
+    Settings coarse = new Settings(4, 1e-1, 0, 200, 1e-6, 7, false);
 
     Result result = GradientCheck.run(spec("relu", "svm", ""), coarse);
 
