@@ -8,7 +8,6 @@ import io.kafkamlp.spec.ModelSpec;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -16,15 +15,12 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "gradcheck",
     mixinStandardHelpOptions = true,
-    description = {
-      "Compares backprop gradients with centred finite differences in double precision, per",
-      "parameter tensor, and exits 1 when a relative error exceeds the threshold. Dropout is",
-      "off while checking (or, with --fixed-dropout, checked with one replayed set of masks);",
-      "coordinates whose step crosses a kink are skipped and counted."
-    })
-final class GradcheckCommand implements Callable<Integer> {
-
-  @Mixin ModelOptions model;
+    description =
+        "Compares backprop gradients with centred finite differences in double precision, per"
+            + " parameter tensor, and exits 1 when a relative error exceeds the threshold. Dropout"
+            + " is off while checking (or, with --fixed-dropout, checked with one replayed set of"
+            + " masks); coordinates whose step crosses a kink are skipped and counted.")
+final class GradcheckCommand implements Callable<Integer>, ModelOptions.Taker {
 
   @Spec picocli.CommandLine.Model.CommandSpec commandSpec;
 
@@ -51,7 +47,7 @@ final class GradcheckCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = commandSpec.commandLine().getOut();
-    ModelSpec spec = model.spec();
+    ModelSpec spec = ModelOptions.spec(commandSpec);
     Result result =
         GradientCheck.run(
             spec,

@@ -21,7 +21,13 @@ public final class KafkaMlp implements Runnable {
 
   /** The configured command line, also used by tests. */
   public static CommandLine commandLine() {
-    return new CommandLine(new KafkaMlp());
+    CommandLine cli = new CommandLine(new KafkaMlp());
+    for (CommandLine sub : cli.getSubcommands().values()) {
+      if (sub.getCommand() instanceof ModelOptions.Taker) {
+        ModelOptions.addTo(sub.getCommandSpec());
+      }
+    }
+    return cli;
   }
 
   @Override

@@ -7,21 +7,17 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /** {@code kafka-mlp sanity}: the notes' sanity checks, exit 1 when one fails. */
 @Command(
     name = "sanity",
     mixinStandardHelpOptions = true,
-    description = {
-      "Runs the sanity checks: initial softmax loss near ln(C) with regularization off, loss",
-      "rising with regularization strength, and 20 samples overfitted to 100% training",
-      "accuracy. Prints each with its numbers; exits 1 when one fails."
-    })
-final class SanityCommand implements Callable<Integer> {
-
-  @Mixin ModelOptions model;
+    description =
+        "Runs the sanity checks: initial softmax loss near ln(C) with regularization off, loss"
+            + " rising with regularization strength, and 20 samples overfitted to 100%% training"
+            + " accuracy. Prints each with its numbers; exits 1 when one fails.")
+final class SanityCommand implements Callable<Integer>, ModelOptions.Taker {
 
   @Spec picocli.CommandLine.Model.CommandSpec commandSpec;
 
@@ -29,7 +25,7 @@ final class SanityCommand implements Callable<Integer> {
   public Integer call() {
     KafkaMlp.noteSimd();
     PrintWriter out = commandSpec.commandLine().getOut();
-    ModelSpec spec = model.spec();
+    ModelSpec spec = ModelOptions.spec(commandSpec);
     out.printf(
         "sanity checks: layers %s, %s, %s loss, %s lr %g%n",
         spec.layers(), spec.activation(), spec.loss(), spec.optimizer(), spec.learningRate());

@@ -87,6 +87,32 @@ public record ModelSpec(
   public static final String OPTIMIZERS = "sgd|momentum|nesterov|adagrad|rmsprop|adam";
   public static final String SCHEDULES = "constant|step|exponential|inverse-time|plateau";
 
+  public static final String LAYERS_DOC = "layer sizes from input to output, e.g. 784,256,128,10";
+  public static final String ACTIVATION_DOC = "hidden activation: " + ACTIVATIONS;
+  public static final String LEAKY_SLOPE_DOC = "negative-side slope of leaky-relu, in [0, 1)";
+  public static final String MAXOUT_PIECES_DOC = "linear pieces per maxout unit, >= 2";
+  public static final String LOSS_DOC = "loss: " + LOSSES;
+  public static final String OPTIMIZER_DOC = "update rule: " + OPTIMIZERS;
+  public static final String MOMENTUM_DOC = "mu of momentum and nesterov, in [0, 1)";
+  public static final String LR_DOC = "base learning rate, > 0";
+  public static final String LR_SCHEDULE_DOC = "learning-rate schedule: " + SCHEDULES;
+  public static final String LR_DECAY_DOC =
+      "factor applied by step decay and by a plateau reduction, (0, 1]";
+  public static final String LR_STEP_DOC = "updates between two step decays";
+  public static final String LR_RATE_DOC =
+      "k of exponential (lr*e^-kt) and inverse-time (lr/(1+kt)) decay";
+  public static final String LR_PATIENCE_DOC =
+      "validation checks without improvement before plateau decay";
+  public static final String L2_DOC = "L2 penalty strength lambda (0.5*lambda*w^2), >= 0";
+  public static final String L1_DOC = "L1 penalty strength (lambda*|w|), >= 0";
+  public static final String MAX_NORM_DOC = "max L2 norm of each unit's incoming weights, 0 = off";
+  public static final String DROPOUT_DOC =
+      "probability of dropping a hidden unit in training, [0, 1)";
+  public static final String BATCH_NORM_DOC =
+      "batch normalization before each hidden activation: true|false";
+  public static final String BATCH_SIZE_DOC = "samples per mini-batch, >= 1";
+  public static final String SEED_DOC = "seed of initialization and dropout";
+
   /** Each key with its description, in the order they are listed to users. */
   public static final Map<String, String> DOCS = docs();
 
@@ -354,26 +380,26 @@ public record ModelSpec(
 
   private static Map<String, String> docs() {
     Map<String, String> d = new LinkedHashMap<>();
-    d.put(LAYERS_CONFIG, "layer sizes from input to output, e.g. 784,256,128,10");
-    d.put(ACTIVATION_CONFIG, "hidden activation: " + ACTIVATIONS);
-    d.put(LEAKY_SLOPE_CONFIG, "negative-side slope of leaky-relu, in [0, 1)");
-    d.put(MAXOUT_PIECES_CONFIG, "linear pieces per maxout unit, >= 2");
-    d.put(LOSS_CONFIG, "loss: " + LOSSES);
-    d.put(OPTIMIZER_CONFIG, "update rule: " + OPTIMIZERS);
-    d.put(MOMENTUM_CONFIG, "mu of momentum and nesterov, in [0, 1)");
-    d.put(LR_CONFIG, "base learning rate, > 0");
-    d.put(LR_SCHEDULE_CONFIG, "learning-rate schedule: " + SCHEDULES);
-    d.put(LR_DECAY_CONFIG, "factor applied by step decay and by a plateau reduction, (0, 1]");
-    d.put(LR_STEP_CONFIG, "updates between two step decays");
-    d.put(LR_RATE_CONFIG, "k of exponential (lr*e^-kt) and inverse-time (lr/(1+kt)) decay");
-    d.put(LR_PATIENCE_CONFIG, "validation checks without improvement before plateau decay");
-    d.put(L2_CONFIG, "L2 penalty strength lambda (0.5*lambda*w^2), >= 0");
-    d.put(L1_CONFIG, "L1 penalty strength (lambda*|w|), >= 0");
-    d.put(MAX_NORM_CONFIG, "max L2 norm of each unit's incoming weights, 0 = off");
-    d.put(DROPOUT_CONFIG, "probability of dropping a hidden unit in training, [0, 1)");
-    d.put(BATCH_NORM_CONFIG, "batch normalization before each hidden activation: true|false");
-    d.put(BATCH_SIZE_CONFIG, "samples per mini-batch, >= 1");
-    d.put(SEED_CONFIG, "seed of initialization and dropout");
+    d.put(LAYERS_CONFIG, LAYERS_DOC);
+    d.put(ACTIVATION_CONFIG, ACTIVATION_DOC);
+    d.put(LEAKY_SLOPE_CONFIG, LEAKY_SLOPE_DOC);
+    d.put(MAXOUT_PIECES_CONFIG, MAXOUT_PIECES_DOC);
+    d.put(LOSS_CONFIG, LOSS_DOC);
+    d.put(OPTIMIZER_CONFIG, OPTIMIZER_DOC);
+    d.put(MOMENTUM_CONFIG, MOMENTUM_DOC);
+    d.put(LR_CONFIG, LR_DOC);
+    d.put(LR_SCHEDULE_CONFIG, LR_SCHEDULE_DOC);
+    d.put(LR_DECAY_CONFIG, LR_DECAY_DOC);
+    d.put(LR_STEP_CONFIG, LR_STEP_DOC);
+    d.put(LR_RATE_CONFIG, LR_RATE_DOC);
+    d.put(LR_PATIENCE_CONFIG, LR_PATIENCE_DOC);
+    d.put(L2_CONFIG, L2_DOC);
+    d.put(L1_CONFIG, L1_DOC);
+    d.put(MAX_NORM_CONFIG, MAX_NORM_DOC);
+    d.put(DROPOUT_CONFIG, DROPOUT_DOC);
+    d.put(BATCH_NORM_CONFIG, BATCH_NORM_DOC);
+    d.put(BATCH_SIZE_CONFIG, BATCH_SIZE_DOC);
+    d.put(SEED_CONFIG, SEED_DOC);
     return Collections.unmodifiableMap(d);
   }
 }

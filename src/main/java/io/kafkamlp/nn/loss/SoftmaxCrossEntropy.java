@@ -29,20 +29,10 @@ final class SoftmaxCrossEntropy implements Loss {
     for (int i = 0; i < n; i++) {
       int row = i * c;
       int y = (int) targets.data[i];
-      float max = s[row];
-      for (int j = 1; j < c; j++) {
-        max = Math.max(max, s[row + j]);
-      }
-      double sum = 0;
+      // L_i = log(sum_j e^{s_j}) - s_y; dL_i/ds_j = p_j - 1{j = y}
+      total += probabilities(s, g, row, c) - s[row + y];
       for (int j = 0; j < c; j++) {
-        float e = (float) Math.exp(s[row + j] - max);
-        g[row + j] = e;
-        sum += e;
-      }
-      total += Math.log(sum) - (s[row + y] - max);
-      float invSum = (float) (1.0 / sum);
-      for (int j = 0; j < c; j++) {
-        g[row + j] = g[row + j] * invSum * invN;
+        g[row + j] *= invN;
       }
       g[row + y] -= invN;
     }
@@ -52,24 +42,31 @@ final class SoftmaxCrossEntropy implements Loss {
   @Override
   public void output(FMatrixRMaj scores, FMatrixRMaj output) {
     int c = scores.numCols;
-    float[] s = scores.data;
-    float[] o = output.data;
     for (int row = 0; row < scores.getNumElements(); row += c) {
-      float max = s[row];
-      for (int j = 1; j < c; j++) {
-        max = Math.max(max, s[row + j]);
-      }
-      double sum = 0;
-      for (int j = 0; j < c; j++) {
-        float e = (float) Math.exp(s[row + j] - max);
-        o[row + j] = e;
-        sum += e;
-      }
-      float invSum = (float) (1.0 / sum);
-      for (int j = 0; j < c; j++) {
-        o[row + j] *= invSum;
-      }
+      probabilities(scores.data, output.data, row, c);
     }
+  }
+
+  /**
+   * Writes the softmax of {@code s[row..row+c)} to {@code p[row..row+c)}, computed with the maximum
+   * subtracted so that no exponential overflows, and returns {@code log(sum_j e^{s_j})}.
+   */
+  private static double probabilities(float[] s, float[] p, int row, int c) {
+    float max = s[row];
+    for (int j = 1; j < c; j++) {
+      max = Math.max(max, s[row + j]);
+    }
+    double sum = 0;
+    for (int j = 0; j < c; j++) {
+      float e = (float) Math.exp(s[row + j] - max);
+      p[row + j] = e;
+      sum += e;
+    }
+    float invSum = (float) (1.0 / sum);
+    for (int j = 0; j < c; j++) {
+      p[row + j] *= invSum;
+    }
+    return max + Math.log(sum);
   }
 
   @Override

@@ -13,7 +13,7 @@ import org.ejml.data.FMatrixRMaj;
  */
 public final class Optimizers {
 
-  /** The default momentum coefficient of {@link Momentum} and {@link Nesterov}. */
+  /** The default momentum coefficient of {@link Momentum}, classical and Nesterov. */
   public static final double DEFAULT_MOMENTUM = 0.9;
 
   /** The default decay rate of {@link RmsProp}. */
@@ -41,22 +41,22 @@ public final class Optimizers {
 
   /** Classical momentum with {@code mu = 0.9}. */
   public static Optimizer momentum() {
-    return new Momentum(DEFAULT_MOMENTUM);
+    return new Momentum(DEFAULT_MOMENTUM, false);
   }
 
   /** Classical momentum; {@code 0 <= mu < 1}. */
   public static Optimizer momentum(double mu) {
-    return new Momentum(mu);
+    return new Momentum(mu, false);
   }
 
   /** Nesterov momentum with {@code mu = 0.9}. */
   public static Optimizer nesterov() {
-    return new Nesterov(DEFAULT_MOMENTUM);
+    return new Momentum(DEFAULT_MOMENTUM, true);
   }
 
   /** Nesterov momentum; {@code 0 <= mu < 1}. */
   public static Optimizer nesterov(double mu) {
-    return new Nesterov(mu);
+    return new Momentum(mu, true);
   }
 
   /** Adagrad with {@code eps = 1e-8}. */

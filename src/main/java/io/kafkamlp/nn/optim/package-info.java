@@ -1,9 +1,8 @@
 /**
- * First-order update rules: {@link io.kafkamlp.nn.optim.Sgd}, {@link
- * io.kafkamlp.nn.optim.Momentum}, {@link io.kafkamlp.nn.optim.Nesterov}, {@link
- * io.kafkamlp.nn.optim.Adagrad}, {@link io.kafkamlp.nn.optim.RmsProp} and {@link
- * io.kafkamlp.nn.optim.Adam}, created by name or with defaults through {@link
- * io.kafkamlp.nn.optim.Optimizers}.
+ * First-order update rules: {@link io.kafkamlp.nn.optim.Sgd}, {@link io.kafkamlp.nn.optim.Momentum}
+ * (classical and Nesterov), {@link io.kafkamlp.nn.optim.Adagrad}, {@link
+ * io.kafkamlp.nn.optim.RmsProp} and {@link io.kafkamlp.nn.optim.Adam}, created by name or with
+ * defaults through {@link io.kafkamlp.nn.optim.Optimizers}.
  *
  * <p>An {@link io.kafkamlp.nn.optim.Optimizer} is an immutable, validated configuration; each
  * parameter gets its own {@link io.kafkamlp.nn.optim.OptimizerState} holding zero-initialised
