@@ -154,6 +154,16 @@ public final class Model {
     return loss.countCorrect(network.forward(x, false), targets);
   }
 
+  /**
+   * Rows the last training-mode forward (of {@link #trainStep} or {@link #computeGradients})
+   * classified right, judged from the scores it computed before the update: a prediction made
+   * before learning, for free. Without dropout and batch normalization these scores are exactly the
+   * inference scores; with them they are the training-mode ones.
+   */
+  public int countCorrectOfLastForward() {
+    return loss.countCorrect(lastScores, lastTargets);
+  }
+
   /** The discrete choices made by the last training-mode forward and loss (see Layer#kinks). */
   public long kinks() {
     long h = network.kinks(17);

@@ -22,13 +22,18 @@ import org.ejml.data.FMatrixRMaj;
  * int    magic 0x4B4D4C50 ("KMLP")
  * short  format version (1)
  * byte   bytes per element (4: float)
+ * byte   flags: bit 0 set when the optimizer state is included
  * UTF    the spec, as ModelSpec.toText()
  * long   step, long skipped steps, long rng state
  * int n, n doubles     schedule state
  * then for each tensor, in order -- parameters (Mlp.parameters()), optimizer state buffers
- * (parameter by parameter), layer buffers (Mlp.buffers()):
+ * (parameter by parameter; only when flag bit 0 is set), layer buffers (Mlp.buffers()):
  * int n, n elements
  * </pre>
+ *
+ * <p>{@link #encodeForInference} leaves the optimizer state out (a third of the size, with Adam):
+ * what serving needs. A model decoded from it predicts exactly as the original, and would train on
+ * from a fresh optimizer state.
  *
  * <p>Elements go through {@code writeFloat}, which keeps every bit of every non-NaN value; a model
  * never holds NaN, since non-finite steps are not applied.
@@ -40,14 +45,27 @@ public final class ModelCodec {
 
   public static final short VERSION = 1;
 
+  private static final int WITH_TRAINING_STATE = 1;
+
   private ModelCodec() {}
 
+  /** The full state, for checkpoints. */
   public static byte[] encode(Model model) {
+    return encode(model, true);
+  }
+
+  /** Everything but the optimizer state, for serving. */
+  public static byte[] encodeForInference(Model model) {
+    return encode(model, false);
+  }
+
+  private static byte[] encode(Model model, boolean withTrainingState) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeInt(MAGIC);
       out.writeShort(VERSION);
       out.writeByte(Float.BYTES);
+      out.writeByte(withTrainingState ? WITH_TRAINING_STATE : 0);
       out.writeUTF(model.spec().toText());
       out.writeLong(model.step());
       out.writeLong(model.skippedSteps());
@@ -57,7 +75,7 @@ public final class ModelCodec {
       for (double v : schedule) {
         out.writeDouble(v);
       }
-      for (FMatrixRMaj tensor : tensors(model)) {
+      for (FMatrixRMaj tensor : tensors(model, withTrainingState)) {
         int n = tensor.getNumElements();
         out.writeInt(n);
         for (int i = 0; i < n; i++) {
@@ -89,6 +107,7 @@ public final class ModelCodec {
         throw new IllegalArgumentException(
             "model holds " + elementBytes + "-byte elements, expected " + Float.BYTES);
       }
+      boolean withTrainingState = (in.readByte() & WITH_TRAINING_STATE) != 0;
       Model model = Models.create(ModelSpec.fromText(in.readUTF()));
       long step = in.readLong();
       long skipped = in.readLong();
@@ -99,7 +118,7 @@ public final class ModelCodec {
         schedule[i] = in.readDouble();
       }
       model.schedule().restore(schedule);
-      for (FMatrixRMaj tensor : tensors(model)) {
+      for (FMatrixRMaj tensor : tensors(model, withTrainingState)) {
         int n = in.readInt();
         if (n != tensor.getNumElements()) {
           throw new IllegalArgumentException(
@@ -118,13 +137,15 @@ public final class ModelCodec {
     }
   }
 
-  private static List<FMatrixRMaj> tensors(Model model) {
+  private static List<FMatrixRMaj> tensors(Model model, boolean withTrainingState) {
     List<FMatrixRMaj> tensors = new ArrayList<>();
     for (Parameter p : model.network().parameters()) {
       tensors.add(p.value());
     }
-    for (OptimizerState state : model.optimizerStates()) {
-      tensors.addAll(state.buffers());
+    if (withTrainingState) {
+      for (OptimizerState state : model.optimizerStates()) {
+        tensors.addAll(state.buffers());
+      }
     }
     tensors.addAll(model.network().buffers());
     return tensors;

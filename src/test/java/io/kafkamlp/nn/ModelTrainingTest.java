@@ -95,6 +95,26 @@ class ModelTrainingTest {
   }
 
   @Test
+  void shouldPredictIdenticallyWhenDecodedFromInferenceEncoding() {
+    ModelSpec spec = spec("2,32,16,3", "adam", 0.01, 0).with(ModelSpec.BATCH_NORM_CONFIG, "true");
+    Spiral spiral = new Spiral(CLASSES, PER_CLASS, 8);
+    Model original = Models.create(spec);
+    train(original, spiral, 100);
+
+    byte[] full = ModelCodec.encode(original);
+    byte[] inference = ModelCodec.encodeForInference(original);
+    Model served = ModelCodec.decode(inference);
+
+    FMatrixRMaj expected = new FMatrixRMaj(spiral.size(), CLASSES);
+    FMatrixRMaj actual = new FMatrixRMaj(spiral.size(), CLASSES);
+    original.predict(spiral.x, expected);
+    served.predict(spiral.x, actual);
+    assertArrayEquals(expected.data, actual.data);
+    assertEquals(original.step(), served.step());
+    assertTrue(inference.length < 0.4 * full.length, inference.length + " vs " + full.length);
+  }
+
+  @Test
   void shouldRejectCorruptBytesWhenDecoding() {
     byte[] saved = ModelCodec.encode(Models.create(spec("2,4,3", "sgd", 0.1, 0)));
 
