@@ -10,7 +10,13 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "kafka-mlp 0.1.0",
     description = "Trains multi-layer perceptrons continuously from Kafka event streams.",
-    subcommands = {GradcheckCommand.class, SanityCommand.class})
+    subcommands = {
+      RunCommand.class,
+      DemoCommand.class,
+      BrokerCommand.class,
+      GradcheckCommand.class,
+      SanityCommand.class
+    })
 public final class KafkaMlp implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec commandSpec;

@@ -28,6 +28,7 @@ public final class Model {
   private final LearningRateSchedule schedule;
   private final Rng rng;
   private final FMatrixRMaj scoreGradient = new FMatrixRMaj(1, 1);
+  private final FMatrixRMaj evaluationGradient = new FMatrixRMaj(1, 1);
   private FMatrixRMaj lastScores;
   private FMatrixRMaj lastTargets;
   private long step;
@@ -146,6 +147,39 @@ public final class Model {
    */
   public void predict(FMatrixRMaj x, FMatrixRMaj output) {
     loss.output(network.forward(x, false), output);
+  }
+
+  /**
+   * Inference on labeled data: the mean data loss (without penalties) and, for classification
+   * losses, the rows classified right, from one forward with running batch-norm statistics and no
+   * dropout. Parameters and gradients are untouched.
+   *
+   * @param x (n x inputs) not modified
+   * @param targets (n x targetWidth) not modified
+   * @param result modified: its loss and correct count (0 for regression) are set
+   */
+  public void evaluate(FMatrixRMaj x, FMatrixRMaj targets, Evaluation result) {
+    checkInput(x, targets);
+    FMatrixRMaj scores = network.forward(x, false);
+    evaluationGradient.reshape(scores.numRows, scores.numCols);
+    result.loss = loss.lossAndGradient(scores, targets, evaluationGradient);
+    result.correct = loss.isClassifier() ? loss.countCorrect(scores, targets) : 0;
+  }
+
+  /** The outcome of {@link #evaluate}; reusable, so evaluation allocates nothing. */
+  public static final class Evaluation {
+    private double loss;
+    private int correct;
+
+    /** Mean data loss over the rows. */
+    public double loss() {
+      return loss;
+    }
+
+    /** Rows classified right. */
+    public int correct() {
+      return correct;
+    }
   }
 
   /** Rows of {@code x} that inference classifies right; classification losses only. */

@@ -43,11 +43,14 @@ public final class Rng {
     return (int) ((nextLong() >>> 33) % n);
   }
 
-  /** Standard normal, by the Box-Muller transform (one draw per call, no cached spare). */
+  /**
+   * Standard normal, by the Box-Muller transform (one draw per call, no cached spare), with {@link
+   * StrictMath} so that a seed gives the same draws on every JVM and CPU.
+   */
   public double nextGaussian() {
     double u1 = 1.0 - nextDouble(); // (0, 1]: log is finite
     double u2 = nextDouble();
-    return Math.sqrt(-2.0 * Math.log(u1)) * Math.cos(2.0 * Math.PI * u2);
+    return StrictMath.sqrt(-2.0 * StrictMath.log(u1)) * StrictMath.cos(2.0 * Math.PI * u2);
   }
 
   /** A child generator, independent of this one's future output. */

@@ -1,0 +1,302 @@
+package io.kafkamlp.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kafkamlp.data.Dataset;
+import io.kafkamlp.data.IdxReader;
+import io.kafkamlp.data.SyntheticStream;
+import io.kafkamlp.kafka.Topics;
+import io.kafkamlp.sample.Sample;
+import io.kafkamlp.sample.SampleCodec;
+import io.kafkamlp.sample.TargetKind;
+import io.kafkamlp.serve.ModelSnapshot;
+import io.kafkamlp.spec.ModelSpec;
+import io.kafkamlp.train.ValidationSplit;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code kafka-mlp demo}: {@code run}, plus a replay of Fashion-MNIST through it: the training set
+ * labeled, with live progress, then the test set unlabeled, scored from the predictions topic.
+ */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description =
+        "Runs the pipeline and replays a data set through it: the training set as labeled records"
+            + " (with a live progress line), then the test set as unlabeled ones, and reports the"
+            + " test accuracy measured from the predictions topic. Fashion-MNIST from --data;"
+            + " without it, a built-in synthetic stream (and says so).")
+final class DemoCommand implements Callable<Integer>, ModelOptions.Taker {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Spec picocli.CommandLine.Model.CommandSpec commandSpec;
+
+  @Mixin TrainerOptions options;
+
+  @Option(
+      names = "--data",
+      description =
+          "Fashion-MNIST IDX files (default /usr/share/datasets/fashion-mnist, from Debian's"
+              + " dataset-fashion-mnist).")
+  Path data = IdxReader.DEFAULT_FASHION_MNIST;
+
+  @Option(names = "--max-samples", description = "Training samples per pass (default all).")
+  int maxSamples = Integer.MAX_VALUE;
+
+  @Option(names = "--passes", description = "Passes over the training set (default 1).")
+  int passes = 1;
+
+  @Option(names = "--format", description = "Record format: json or binary (default json).")
+  String format = "json";
+
+  @Option(
+      names = "--timeout-seconds",
+      description = "Longest wait for training or predictions to finish (default 1800).")
+  long timeoutSeconds = 1800;
+
+  private PrintWriter out;
+
+  @Override
+  public Integer call() throws Exception {
+    KafkaMlp.noteSimd();
+    out = commandSpec.commandLine().getOut();
+    if (!format.equals("json") && !format.equals("binary")) {
+      throw new IllegalArgumentException("--format must be json or binary, got " + format);
+    }
+    ModelSpec spec = ModelOptions.spec(commandSpec);
+    Dataset dataset = load(spec);
+    List<Sample> all = dataset.trainSamples(Sample.DEFAULT_MODEL);
+    List<Sample> train = all.subList(0, Math.min(maxSamples, all.size()));
+    List<Sample> test = dataset.testSamples(Sample.DEFAULT_MODEL);
+    try (RunCommand.Running running =
+        RunCommand.Running.start(options, options.models(spec), out)) {
+      Runtime.getRuntime().addShutdownHook(new Thread(running::close, "kafka-mlp-shutdown"));
+      String bootstrap = running.bootstrapServers;
+      long start = System.nanoTime();
+      long expected = expectedTrained(train.size(), spec.batchSize());
+      Thread producer = new Thread(() -> produceTraining(bootstrap, train), "demo-producer");
+      producer.start();
+      ModelSnapshot trained = followTraining(bootstrap, expected, start);
+      producer.join();
+      double seconds = (System.nanoTime() - start) / 1e9;
+      Score score = score(bootstrap, test);
+      out.println();
+      out.printf(
+          "trained %,d samples (%d pass%s over %,d, %.0f%% kept for validation) in %.1f s:"
+              + " %,.0f samples/s end to end%n",
+          trained.samplesTrained(),
+          passes,
+          passes == 1 ? "" : "es",
+          train.size(),
+          100 * options.validationFraction,
+          seconds,
+          trained.samplesTrained() / seconds);
+      out.printf(
+          "prequential accuracy %.4f over the whole run (%.4f over the last window); validation"
+              + " accuracy %.4f%n",
+          trained.metrics().cumulativePrequentialAccuracy(),
+          trained.metrics().prequentialAccuracy(),
+          trained.metrics().validationAccuracy());
+      out.printf(
+          "test accuracy from the predictions topic: %.4f (%,d of %,d right; model versions"
+              + " %d..%d)%n",
+          score.correct / (double) test.size(),
+          score.correct,
+          test.size(),
+          score.minVersion,
+          score.maxVersion);
+      out.flush();
+    }
+    return 0;
+  }
+
+  private Dataset load(ModelSpec spec) throws IOException {
+    if (Files.isDirectory(data)) {
+      Dataset dataset = IdxReader.fashionMnist(data);
+      out.printf(
+          "Fashion-MNIST from %s: %,d training and %,d test images%n",
+          data, dataset.trainX().length, dataset.testX().length);
+      return dataset;
+    }
+    out.printf(
+        "no data set in %s (apt-get install dataset-fashion-mnist): using a built-in synthetic"
+            + " stream of %d features and %d classes instead%n",
+        data, spec.inputs(), spec.outputs());
+    SyntheticStream stream = new SyntheticStream(spec.inputs(), spec.outputs(), spec.seed());
+    float[][] trainX = new float[60_000][];
+    int[] trainY = new int[trainX.length];
+    float[][] testX = new float[10_000][];
+    int[] testY = new int[testX.length];
+    draw(stream, trainX, trainY);
+    draw(stream, testX, testY);
+    return new Dataset(trainX, trainY, testX, testY);
+  }
+
+  private static void draw(SyntheticStream stream, float[][] x, int[] y) {
+    for (int i = 0; i < x.length; i++) {
+      Sample s = stream.next();
+      x[i] = s.features();
+      y[i] = s.label();
+    }
+  }
+
+  /** Training samples the trainer will have learned: whole batches of the training split. */
+  private long expectedTrained(int perPass, int batchSize) {
+    ValidationSplit split = new ValidationSplit(options.validationFraction);
+    long training = 0;
+    for (int i = 0; i < perPass; i++) {
+      training += split.isValidation(trainKey(i)) ? 0 : 1;
+    }
+    return training * passes / batchSize * batchSize;
+  }
+
+  private static byte[] trainKey(int i) {
+    return ("train-" + i).getBytes(StandardCharsets.UTF_8);
+  }
+
+  private byte[] encode(Sample s) {
+    return format.equals("json") ? SampleCodec.toJson(s) : SampleCodec.toBinary(s);
+  }
+
+  private void produceTraining(String bootstrap, List<Sample> train) {
+    try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
+      for (int pass = 0; pass < passes; pass++) {
+        for (int i = 0; i < train.size(); i++) {
+          producer.send(new ProducerRecord<>(Topics.SAMPLES, trainKey(i), encode(train.get(i))));
+        }
+      }
+    }
+  }
+
+  private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
+    props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+    return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  private static KafkaConsumer<byte[], byte[]> consumer(String bootstrap) {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Pipeline.MAX_RECORD_BYTES);
+    return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  /** Prints progress from the snapshots until the default model has learned {@code expected}. */
+  private ModelSnapshot followTraining(String bootstrap, long expected, long start) {
+    try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap)) {
+      TopicPartition partition = new TopicPartition(Topics.SNAPSHOTS, 0);
+      consumer.assign(List.of(partition));
+      consumer.seekToEnd(List.of(partition));
+      long deadline = System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
+      long lastPrint = 0;
+      ModelSnapshot latest = null;
+      while (System.nanoTime() < deadline) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          ModelSnapshot s = ModelSnapshot.fromBytes(r.value());
+          if (s.model().equals(Sample.DEFAULT_MODEL)) {
+            latest = s;
+          }
+        }
+        if (latest != null && System.nanoTime() - lastPrint > 2_000_000_000L) {
+          lastPrint = System.nanoTime();
+          double seconds = (lastPrint - start) / 1e9;
+          out.printf(
+              "\rtrained %,d/%,d | %,.0f samples/s | loss %.4f | prequential acc %.4f | validation"
+                  + " acc %.4f | model v%d   ",
+              latest.samplesTrained(),
+              expected,
+              latest.samplesTrained() / seconds,
+              latest.metrics().prequentialLoss(),
+              latest.metrics().prequentialAccuracy(),
+              latest.metrics().validationAccuracy(),
+              latest.version());
+          out.flush();
+        }
+        if (latest != null && latest.samplesTrained() >= expected) {
+          return latest;
+        }
+      }
+      throw new IllegalStateException(
+          "training did not reach " + expected + " samples in " + timeoutSeconds + " s");
+    }
+  }
+
+  private record Score(int correct, long minVersion, long maxVersion) {}
+
+  /** Sends the test set unlabeled and scores the answers on the predictions topic. */
+  private Score score(String bootstrap, List<Sample> test) throws IOException {
+    try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap)) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(Topics.PREDICTIONS).stream()
+              .map(p -> new TopicPartition(Topics.PREDICTIONS, p.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToEnd(partitions);
+      partitions.forEach(consumer::position);
+      Map<String, Integer> truth = new HashMap<>();
+      try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
+        for (int i = 0; i < test.size(); i++) {
+          Sample s = test.get(i);
+          String key = "test-" + i;
+          truth.put(key, s.label());
+          Sample request = new Sample(s.model(), s.features(), TargetKind.NONE, new float[0]);
+          producer.send(
+              new ProducerRecord<>(
+                  Topics.SAMPLES, key.getBytes(StandardCharsets.UTF_8), encode(request)));
+        }
+      }
+      int answered = 0;
+      int correct = 0;
+      long minVersion = Long.MAX_VALUE;
+      long maxVersion = 0;
+      long deadline = System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
+      while (answered < test.size() && System.nanoTime() < deadline) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          JsonNode answer = JSON.readTree(r.value());
+          Integer label = truth.remove(answer.path("id").asText());
+          if (label == null) {
+            continue;
+          }
+          answered++;
+          if (answer.has("predicted")) {
+            correct += answer.get("predicted").asInt() == label ? 1 : 0;
+            minVersion = Math.min(minVersion, answer.get("modelVersion").asLong());
+            maxVersion = Math.max(maxVersion, answer.get("modelVersion").asLong());
+          }
+        }
+      }
+      if (answered < test.size()) {
+        throw new IllegalStateException(
+            "only " + answered + " of " + test.size() + " predictions in " + timeoutSeconds + " s");
+      }
+      return new Score(correct, minVersion, maxVersion);
+    }
+  }
+}

@@ -1,0 +1,171 @@
+package io.kafkamlp.cli;
+
+import io.kafkamlp.kafka.TopicDeclaration;
+import io.kafkamlp.kafka.Topics;
+import io.kafkamlp.spec.ModelSpec;
+import io.kafkamlp.topology.ServerTopology;
+import io.kafkamlp.topology.TrainerTopology;
+import io.kafkamlp.train.ModelTrainer;
+import io.kafkamlp.train.TrainerRegistry;
+import io.kafkamlp.train.TrainerSettings;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * The two Kafka Streams applications of kafka-mlp, started together against one cluster: the
+ * trainer ({@code exactly_once_v2}) and the server ({@code at_least_once}). Closing it stops the
+ * trainer cleanly, publishes a final snapshot of every model it owned, then stops the server.
+ */
+final class Pipeline implements AutoCloseable {
+
+  /** Largest record the pipeline writes: a snapshot of a big model. */
+  static final int MAX_RECORD_BYTES = 16 * 1024 * 1024;
+
+  private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
+
+  private final String bootstrapServers;
+  private final TrainerRegistry registry = new TrainerRegistry();
+  private final KafkaStreams trainer;
+  private final KafkaStreams server;
+  private final java.util.concurrent.atomic.AtomicBoolean stopped =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
+  /**
+   * Creates the declared topics that are missing, then starts both applications and waits until
+   * they run.
+   *
+   * @param applicationId prefix of the two application ids ({@code -trainer}, {@code -server})
+   * @param stateDir parent of the two applications' state directories
+   */
+  Pipeline(
+      String bootstrapServers,
+      Map<String, ModelSpec> models,
+      TrainerSettings settings,
+      String applicationId,
+      Path stateDir) {
+    this.bootstrapServers = bootstrapServers;
+    createTopics(bootstrapServers);
+
+    StreamsBuilder trainerBuilder = new StreamsBuilder();
+    TrainerTopology.build(trainerBuilder, models, settings, registry);
+    Properties trainerProps = common(applicationId + "-trainer", stateDir.resolve("trainer"));
+    trainerProps.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    trainerProps.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
+    trainer = new KafkaStreams(trainerBuilder.build(), trainerProps);
+
+    StreamsBuilder serverBuilder = new StreamsBuilder();
+    ServerTopology.build(serverBuilder);
+    Properties serverProps = common(applicationId + "-server", stateDir.resolve("server"));
+    serverProps.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
+    serverProps.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+    server = new KafkaStreams(serverBuilder.build(), serverProps);
+
+    trainer.start();
+    server.start();
+    awaitRunning(trainer, "trainer");
+    awaitRunning(server, "server");
+  }
+
+  /** Tuned as the notes on the embedded broker measured: big producer batches, big polls. */
+  private Properties common(String applicationId, Path stateDir) {
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    props.put("processing.exception.handler.global.enabled", true);
+    props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 512 * 1024);
+    props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 20);
+    props.put(
+        StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), MAX_RECORD_BYTES);
+    props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 2000);
+    props.put(
+        StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG),
+        MAX_RECORD_BYTES);
+    return props;
+  }
+
+  private static void createTopics(String bootstrapServers) {
+    Properties props = new Properties();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    try (Admin admin = Admin.create(props)) {
+      Topics.createMissingCappedToBrokers(admin, TopicDeclaration.load(), STARTUP_TIMEOUT);
+    }
+  }
+
+  private static void awaitRunning(KafkaStreams streams, String name) {
+    long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
+    while (streams.state() != KafkaStreams.State.RUNNING) {
+      if (streams.state() == KafkaStreams.State.ERROR
+          || streams.state() == KafkaStreams.State.NOT_RUNNING) {
+        throw new IllegalStateException("the " + name + " stopped while starting");
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the " + name + " did not start in " + STARTUP_TIMEOUT);
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while starting the " + name, e);
+      }
+    }
+  }
+
+  KafkaStreams trainer() {
+    return trainer;
+  }
+
+  KafkaStreams server() {
+    return server;
+  }
+
+  /**
+   * Stops the trainer (its state committed), publishes a final snapshot of each model it owned,
+   * then stops the server.
+   *
+   * @return the models whose final snapshots were published; empty when already stopped
+   */
+  Map<String, ModelTrainer> stop() {
+    if (!stopped.compareAndSet(false, true)) {
+      return Map.of();
+    }
+    registry.beginShutdown();
+    trainer.close(Duration.ofSeconds(60));
+    Map<String, ModelTrainer> finals = registry.trainers();
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_RECORD_BYTES);
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+      long now = System.currentTimeMillis();
+      for (ModelTrainer model : finals.values()) {
+        producer.send(
+            new ProducerRecord<>(
+                Topics.SNAPSHOTS,
+                model.name().getBytes(StandardCharsets.UTF_8),
+                model.snapshot(now).toBytes()));
+      }
+      producer.flush();
+    }
+    server.close(Duration.ofSeconds(30));
+    return finals;
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+}

@@ -1,0 +1,119 @@
+package io.kafkamlp.cli;
+
+import io.kafkamlp.spec.ModelSpec;
+import io.kafkamlp.train.TrainerSettings;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import picocli.CommandLine.Option;
+
+/** Options of the commands that run the pipeline: where Kafka is, the models, the trainer. */
+final class TrainerOptions {
+
+  @Option(
+      names = "--bootstrap-servers",
+      paramLabel = "HOST:PORT,...",
+      description =
+          "Kafka cluster to join. Without it an embedded single-node broker starts on"
+              + " 127.0.0.1:--broker-port.")
+  String bootstrapServers;
+
+  @Option(names = "--broker-port", description = "Port of the embedded broker (default 9092).")
+  int brokerPort = 9092;
+
+  @Option(
+      names = "--data-dir",
+      description =
+          "Directory of the embedded broker's log and the applications' state (default"
+              + " kafka-mlp-data).")
+  Path dataDir = Path.of("kafka-mlp-data");
+
+  @Option(
+      names = "--application-id",
+      description = "Prefix of the Kafka Streams application ids (default kafka-mlp).")
+  String applicationId = "kafka-mlp";
+
+  @Option(
+      names = "--model",
+      paramLabel = "NAME=FILE",
+      description =
+          "Another model, trained from the records whose \"model\" field is NAME, described by a"
+              + " properties file of model keys. Repeatable.")
+  List<String> extraModels = List.of();
+
+  @Option(
+      names = "--validation-fraction",
+      description = "Share of labeled records kept for validation, by key hash (default 0.1).")
+  double validationFraction = TrainerSettings.defaults().validationFraction();
+
+  @Option(
+      names = "--normalizer-forgetting",
+      description =
+          "0: exact running mean and variance; in (0, 1): exponentially weighted, for drifting"
+              + " streams (default 0).")
+  double normalizerForgetting = TrainerSettings.defaults().normalizerForgetting();
+
+  @Option(
+      names = "--window-batches",
+      description = "Batches averaged by the prequential and validation metrics (default 100).")
+  int windowBatches = TrainerSettings.defaults().windowBatches();
+
+  @Option(
+      names = "--checkpoint-batches",
+      description = "Checkpoint a model's state every N batches (default 200)...")
+  int checkpointBatches = TrainerSettings.defaults().checkpointEveryBatches();
+
+  @Option(names = "--checkpoint-seconds", description = "...or every T seconds (default 30).")
+  long checkpointSeconds = TrainerSettings.defaults().checkpointInterval().toSeconds();
+
+  @Option(
+      names = "--snapshot-batches",
+      description = "Publish a model snapshot every N batches (default 50)...")
+  int snapshotBatches = TrainerSettings.defaults().snapshotEveryBatches();
+
+  @Option(names = "--snapshot-seconds", description = "...or every T seconds (default 5).")
+  long snapshotSeconds = TrainerSettings.defaults().snapshotInterval().toSeconds();
+
+  TrainerSettings settings() {
+    return new TrainerSettings(
+        validationFraction,
+        normalizerForgetting,
+        windowBatches,
+        checkpointBatches,
+        Duration.ofSeconds(checkpointSeconds),
+        snapshotBatches,
+        Duration.ofSeconds(snapshotSeconds));
+  }
+
+  /** The default model's spec (from the model options) and the extra models by name. */
+  Map<String, ModelSpec> models(ModelSpec defaultModel) {
+    Map<String, ModelSpec> models = new LinkedHashMap<>();
+    models.put(io.kafkamlp.sample.Sample.DEFAULT_MODEL, defaultModel);
+    for (String entry : extraModels) {
+      int eq = entry.indexOf('=');
+      if (eq <= 0) {
+        throw new IllegalArgumentException("--model takes NAME=FILE, got '" + entry + "'");
+      }
+      Path file = Path.of(entry.substring(eq + 1));
+      Properties properties = new Properties();
+      try (Reader reader = Files.newBufferedReader(file)) {
+        properties.load(reader);
+      } catch (IOException e) {
+        throw new IllegalArgumentException("cannot read model file " + file + ": " + e, e);
+      }
+      String name = entry.substring(0, eq);
+      if (!name.matches("[A-Za-z0-9._-]{1,100}")) {
+        throw new IllegalArgumentException(
+            "model name '" + name + "' must be 1 to 100 of A-Z a-z 0-9 . _ -");
+      }
+      models.put(name, ModelSpec.fromProperties(properties));
+    }
+    return models;
+  }
+}

@@ -1,0 +1,88 @@
+package io.kafkamlp.topology;
+
+import io.kafkamlp.kafka.Topics;
+import io.kafkamlp.spec.ModelSpec;
+import io.kafkamlp.train.SampleRouter;
+import io.kafkamlp.train.SampleRouter.Route;
+import io.kafkamlp.train.TrainerProcessor;
+import io.kafkamlp.train.TrainerRegistry;
+import io.kafkamlp.train.TrainerSettings;
+import io.kafkamlp.train.ValidationSplit;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The trainer application: samples in; refused records to the dead-letter topic; each model's valid
+ * labeled records, repartitioned by model name, to its trainer; snapshots out.
+ *
+ * <pre>
+ * samples -> route -+-> REJECT -> samples-dlq (original bytes, error.* headers)
+ *                   +-> TRAIN  -> repartition by model -> trainer [checkpoints, replay] -> model-snapshots
+ * </pre>
+ *
+ * Run it with {@code processing.guarantee=exactly_once_v2}: the trainer's stores rely on it.
+ */
+public final class TrainerTopology {
+
+  private TrainerTopology() {}
+
+  /**
+   * Adds the trainer to {@code builder}.
+   *
+   * @param models every model the trainer accepts, by the name records carry in {@code model}
+   * @param registry receives the trainers this instance owns (see {@link TrainerRegistry})
+   */
+  public static void build(
+      StreamsBuilder builder,
+      Map<String, ModelSpec> models,
+      TrainerSettings settings,
+      TrainerRegistry registry) {
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(TrainerProcessor.CHECKPOINT_STORE),
+                Serdes.String(),
+                Serdes.ByteArray())
+            .withCachingEnabled());
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(TrainerProcessor.REPLAY_STORE),
+                Serdes.String(),
+                Serdes.ByteArray())
+            .withCachingEnabled());
+
+    ValidationSplit split = new ValidationSplit(settings.validationFraction());
+    KStream<byte[], byte[]> routed =
+        builder.stream(
+                Topics.SAMPLES,
+                Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("samples"))
+            .process(() -> new SampleRouter(models, split), Named.as("route"));
+
+    routed
+        .filter((key, value) -> SampleRouter.route(value) == Route.REJECT, Named.as("rejected"))
+        .mapValues(SampleRouter::body, Named.as("original-bytes"))
+        .to(
+            Topics.DLQ,
+            Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("dead-letters"));
+
+    routed
+        .filter((key, value) -> SampleRouter.route(value) == Route.TRAIN, Named.as("accepted"))
+        .mapValues(SampleRouter::body, Named.as("training-record"))
+        .repartition(
+            Repartitioned.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("by-model"))
+        .process(
+            () -> new TrainerProcessor(models, settings, registry),
+            Named.as("trainer"),
+            TrainerProcessor.CHECKPOINT_STORE,
+            TrainerProcessor.REPLAY_STORE)
+        .to(
+            Topics.SNAPSHOTS,
+            Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("snapshots"));
+  }
+}

@@ -1,0 +1,328 @@
+package io.kafkamlp.train;
+
+import io.kafkamlp.nn.Model;
+import io.kafkamlp.nn.ModelCodec;
+import io.kafkamlp.nn.Models;
+import io.kafkamlp.normalize.RunningStandardizer;
+import io.kafkamlp.sample.Sample;
+import io.kafkamlp.sample.SampleValidator;
+import io.kafkamlp.serve.ModelSnapshot;
+import io.kafkamlp.spec.ModelSpec;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.ejml.data.FMatrixRMaj;
+
+/**
+ * Trains one model from a stream of valid labeled samples, with no Kafka involved: the running
+ * normalizer, the mini-batches, test-then-train metrics and validation scoring.
+ *
+ * <p>A training sample updates the normalizer, is normalized and joins the training batch; when the
+ * batch holds {@code batchSize} samples the model predicts it (prequential accuracy: every sample
+ * is predicted before it is learned) and trains on it. A validation sample is normalized with the
+ * statistics as they are (it never updates them) and joins the validation batch, which is scored
+ * when full and never trained on. Batches are formed by count, so the same samples in the same
+ * order always give the same bits.
+ *
+ * <p>{@link #checkpoint()} captures everything, partial batches included, at any moment; {@link
+ * #restore} continues from it exactly.
+ */
+public final class ModelTrainer {
+
+  private static final int MAGIC = 0x4B54524E; // "KTRN"
+  private static final short VERSION = 1;
+
+  private final String name;
+  private final ModelSpec spec;
+  private final Model model;
+  private final RunningStandardizer normalizer;
+  private final int windowBatches;
+  private final Batch training;
+  private final Batch validation;
+  private final float[] row;
+  private final float[] targetRow;
+  private final Model.Evaluation evaluation = new Model.Evaluation();
+  private SlidingWindow prequentialAccuracy;
+  private SlidingWindow prequentialLoss;
+  private SlidingWindow validationAccuracy;
+  private SlidingWindow validationLoss;
+  private long samplesTrained;
+  private long validationSamples;
+  private long validationBatchesSinceObservation;
+  private long skippedBatches;
+  private long prequentialCorrect;
+  private long prequentialSeen;
+
+  /** A fresh trainer for model {@code name}. */
+  public ModelTrainer(String name, ModelSpec spec, TrainerSettings settings) {
+    this(
+        name,
+        Models.create(spec),
+        new RunningStandardizer(spec.inputs(), settings.normalizerForgetting()),
+        settings.windowBatches());
+  }
+
+  private ModelTrainer(
+      String name, Model model, RunningStandardizer normalizer, int windowBatches) {
+    this.name = name;
+    this.spec = model.spec();
+    this.model = model;
+    this.normalizer = normalizer;
+    this.windowBatches = windowBatches;
+    int width = SampleValidator.targetWidth(spec);
+    this.training = new Batch(spec.batchSize(), spec.inputs(), width);
+    this.validation = new Batch(spec.batchSize(), spec.inputs(), width);
+    this.row = new float[spec.inputs()];
+    this.targetRow = new float[width];
+    this.prequentialAccuracy = new SlidingWindow(windowBatches);
+    this.prequentialLoss = new SlidingWindow(windowBatches);
+    this.validationAccuracy = new SlidingWindow(windowBatches);
+    this.validationLoss = new SlidingWindow(windowBatches);
+  }
+
+  /**
+   * Takes one valid labeled sample (see {@code SampleValidator}).
+   *
+   * @param validation whether the sample is validation data
+   * @return true when this sample completed a training batch (applied, or skipped as non-finite)
+   */
+  public boolean accept(Sample sample, boolean validation) {
+    SampleValidator.targetRow(sample, spec, targetRow);
+    if (validation) {
+      normalizer.transform(sample.features(), row);
+      this.validation.add(row, targetRow);
+      validationSamples++;
+      if (this.validation.full()) {
+        scoreValidation();
+      }
+      return false;
+    }
+    normalizer.update(sample.features());
+    normalizer.transform(sample.features(), row);
+    training.add(row, targetRow);
+    if (!training.full()) {
+      return false;
+    }
+    trainBatch();
+    return true;
+  }
+
+  private void trainBatch() {
+    double loss = model.trainStep(training.x, training.targets);
+    int n = training.x.numRows;
+    if (Double.isNaN(loss)) {
+      skippedBatches++;
+    } else {
+      prequentialLoss.add(loss * n, n);
+      if (model.lossFunction().isClassifier()) {
+        int correct = model.countCorrectOfLastForward();
+        prequentialAccuracy.add(correct, n);
+        prequentialCorrect += correct;
+        prequentialSeen += n;
+      }
+      samplesTrained += n;
+    }
+    training.clear();
+  }
+
+  private void scoreValidation() {
+    int n = validation.x.numRows;
+    model.evaluate(validation.x, validation.targets, evaluation);
+    validationLoss.add(evaluation.loss() * n, n);
+    if (model.lossFunction().isClassifier()) {
+      validationAccuracy.add(evaluation.correct(), n);
+    }
+    validation.clear();
+    if (++validationBatchesSinceObservation >= windowBatches) {
+      model.schedule().observe(validationLoss.mean());
+      validationBatchesSinceObservation = 0;
+    }
+  }
+
+  /** What serving needs, now. */
+  public ModelSnapshot snapshot(long nowMillis) {
+    return new ModelSnapshot(
+        name,
+        model.step(),
+        samplesTrained,
+        nowMillis,
+        new ModelSnapshot.Metrics(
+            prequentialAccuracy(),
+            cumulativePrequentialAccuracy(),
+            prequentialLoss(),
+            validationAccuracy(),
+            validationLoss()),
+        normalizer.toBytes(),
+        ModelCodec.encodeForInference(model));
+  }
+
+  /** The whole state, partial batches included. */
+  public byte[] checkpoint() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeInt(MAGIC);
+      out.writeShort(VERSION);
+      out.writeUTF(name);
+      out.writeInt(windowBatches);
+      byte[] network = ModelCodec.encode(model);
+      out.writeInt(network.length);
+      out.write(network);
+      normalizer.writeTo(out);
+      training.writeTo(out);
+      validation.writeTo(out);
+      prequentialAccuracy.writeTo(out);
+      prequentialLoss.writeTo(out);
+      validationAccuracy.writeTo(out);
+      validationLoss.writeTo(out);
+      out.writeLong(samplesTrained);
+      out.writeLong(validationSamples);
+      out.writeLong(validationBatchesSinceObservation);
+      out.writeLong(skippedBatches);
+      out.writeLong(prequentialCorrect);
+      out.writeLong(prequentialSeen);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  /**
+   * @throws IllegalArgumentException for bytes that are not a trainer checkpoint
+   */
+  public static ModelTrainer restore(byte[] checkpoint) {
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(checkpoint))) {
+      if (in.readInt() != MAGIC || in.readShort() != VERSION) {
+        throw new IllegalArgumentException("not a version-" + VERSION + " trainer checkpoint");
+      }
+      String name = in.readUTF();
+      int windowBatches = in.readInt();
+      byte[] network = new byte[in.readInt()];
+      in.readFully(network);
+      ModelTrainer trainer =
+          new ModelTrainer(
+              name, ModelCodec.decode(network), RunningStandardizer.readFrom(in), windowBatches);
+      trainer.training.readFrom(in);
+      trainer.validation.readFrom(in);
+      trainer.prequentialAccuracy = SlidingWindow.readFrom(in);
+      trainer.prequentialLoss = SlidingWindow.readFrom(in);
+      trainer.validationAccuracy = SlidingWindow.readFrom(in);
+      trainer.validationLoss = SlidingWindow.readFrom(in);
+      trainer.samplesTrained = in.readLong();
+      trainer.validationSamples = in.readLong();
+      trainer.validationBatchesSinceObservation = in.readLong();
+      trainer.skippedBatches = in.readLong();
+      trainer.prequentialCorrect = in.readLong();
+      trainer.prequentialSeen = in.readLong();
+      return trainer;
+    } catch (IOException e) {
+      throw new IllegalArgumentException("truncated or corrupt trainer checkpoint", e);
+    }
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public ModelSpec spec() {
+    return spec;
+  }
+
+  /** The model being trained; read it, do not train it from outside. */
+  public Model model() {
+    return model;
+  }
+
+  public RunningStandardizer normalizer() {
+    return normalizer;
+  }
+
+  public long samplesTrained() {
+    return samplesTrained;
+  }
+
+  public long validationSamples() {
+    return validationSamples;
+  }
+
+  public long skippedBatches() {
+    return skippedBatches;
+  }
+
+  /** Accuracy of predictions made before learning, over the window; NaN before any batch. */
+  public double prequentialAccuracy() {
+    return prequentialAccuracy.mean();
+  }
+
+  /** Accuracy of predictions made before learning, over every batch so far; NaN before any. */
+  public double cumulativePrequentialAccuracy() {
+    return prequentialSeen == 0 ? Double.NaN : (double) prequentialCorrect / prequentialSeen;
+  }
+
+  /** Mean training loss over the window. */
+  public double prequentialLoss() {
+    return prequentialLoss.mean();
+  }
+
+  public double validationAccuracy() {
+    return validationAccuracy.mean();
+  }
+
+  public double validationLoss() {
+    return validationLoss.mean();
+  }
+
+  /** A mini-batch being filled: rows of normalized features and target rows. */
+  private static final class Batch {
+
+    final FMatrixRMaj x;
+    final FMatrixRMaj targets;
+    private final int capacity;
+    private int rows;
+
+    Batch(int capacity, int features, int targetWidth) {
+      this.capacity = capacity;
+      this.x = new FMatrixRMaj(capacity, features);
+      this.targets = new FMatrixRMaj(capacity, targetWidth);
+    }
+
+    void add(float[] features, float[] target) {
+      System.arraycopy(features, 0, x.data, rows * x.numCols, x.numCols);
+      System.arraycopy(target, 0, targets.data, rows * targets.numCols, targets.numCols);
+      rows++;
+    }
+
+    boolean full() {
+      return rows == capacity;
+    }
+
+    void clear() {
+      rows = 0;
+    }
+
+    void writeTo(DataOutputStream out) throws IOException {
+      out.writeInt(rows);
+      for (int i = 0; i < rows * x.numCols; i++) {
+        out.writeFloat(x.data[i]);
+      }
+      for (int i = 0; i < rows * targets.numCols; i++) {
+        out.writeFloat(targets.data[i]);
+      }
+    }
+
+    void readFrom(DataInputStream in) throws IOException {
+      rows = in.readInt();
+      if (rows < 0 || rows > capacity) {
+        throw new IOException("batch of " + rows + " rows in a checkpoint for " + capacity);
+      }
+      for (int i = 0; i < rows * x.numCols; i++) {
+        x.data[i] = in.readFloat();
+      }
+      for (int i = 0; i < rows * targets.numCols; i++) {
+        targets.data[i] = in.readFloat();
+      }
+    }
+  }
+}

@@ -1,0 +1,119 @@
+package io.kafkamlp.train;
+
+import io.kafkamlp.sample.RejectedSampleException;
+import io.kafkamlp.sample.Rejection;
+import io.kafkamlp.sample.Sample;
+import io.kafkamlp.sample.SampleCodec;
+import io.kafkamlp.sample.SampleValidator;
+import io.kafkamlp.spec.ModelSpec;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * First step of the trainer: parses and validates each record of the samples topic against its
+ * model's spec and tags it with where it goes next.
+ *
+ * <p>Output values start with a {@link Route} byte: {@code TRAIN} followed by a {@link
+ * TrainingRecord}, keyed by the model name (UTF-8) for the repartition that brings each model's
+ * records to one task; or {@code REJECT} followed by the original bytes under the original key,
+ * with headers {@code error.stage} and {@code error.reason} added for the dead-letter topic. Valid
+ * unlabeled records (prediction requests, answered by the server) are dropped here.
+ */
+public final class SampleRouter implements Processor<byte[], byte[], byte[], byte[]> {
+
+  /** Header naming why a record was refused. */
+  public static final String REASON_HEADER = "error.reason";
+
+  /** Header naming the stage that refused a record: parse or validate. */
+  public static final String STAGE_HEADER = "error.stage";
+
+  /** The first byte of every output value. */
+  public enum Route {
+    TRAIN,
+    REJECT
+  }
+
+  private final Map<String, ModelSpec> models;
+  private final ValidationSplit split;
+  private ProcessorContext<byte[], byte[]> context;
+
+  /**
+   * @param models the spec of every model the trainer knows, by name; records naming another model
+   *     are refused
+   */
+  public SampleRouter(Map<String, ModelSpec> models, ValidationSplit split) {
+    this.models = Map.copyOf(models);
+    this.split = split;
+  }
+
+  @Override
+  public void init(ProcessorContext<byte[], byte[]> context) {
+    this.context = context;
+  }
+
+  @Override
+  public void process(Record<byte[], byte[]> record) {
+    byte[] value = record.value();
+    Sample sample;
+    try {
+      sample = SampleCodec.parse(value == null ? new byte[0] : value);
+    } catch (RejectedSampleException e) {
+      reject(record, e.rejection());
+      return;
+    }
+    ModelSpec spec = models.get(sample.model());
+    if (spec == null) {
+      reject(
+          record,
+          Rejection.validate(
+              "unknown model '"
+                  + sample.model()
+                  + "', known: "
+                  + new java.util.TreeSet<>(models.keySet())));
+      return;
+    }
+    Rejection rejection = SampleValidator.validate(sample, spec);
+    if (rejection != null) {
+      reject(record, rejection);
+      return;
+    }
+    if (!sample.labeled()) {
+      return;
+    }
+    byte[] body = new TrainingRecord(sample, split.isValidation(record.key())).toBytes();
+    context.forward(
+        record
+            .withKey(sample.model().getBytes(StandardCharsets.UTF_8))
+            .withValue(tagged(Route.TRAIN, body)));
+  }
+
+  private void reject(Record<byte[], byte[]> record, Rejection rejection) {
+    Headers headers = new RecordHeaders(record.headers().toArray());
+    headers.add(STAGE_HEADER, rejection.stage().getBytes(StandardCharsets.UTF_8));
+    headers.add(REASON_HEADER, rejection.reason().getBytes(StandardCharsets.UTF_8));
+    byte[] original = record.value() == null ? new byte[0] : record.value();
+    context.forward(record.withValue(tagged(Route.REJECT, original)).withHeaders(headers));
+  }
+
+  private static byte[] tagged(Route route, byte[] body) {
+    byte[] bytes = new byte[body.length + 1];
+    bytes[0] = (byte) route.ordinal();
+    System.arraycopy(body, 0, bytes, 1, body.length);
+    return bytes;
+  }
+
+  /** The route of an output value. */
+  public static Route route(byte[] value) {
+    return Route.values()[value[0]];
+  }
+
+  /** An output value without its route byte. */
+  public static byte[] body(byte[] value) {
+    return java.util.Arrays.copyOfRange(value, 1, value.length);
+  }
+}

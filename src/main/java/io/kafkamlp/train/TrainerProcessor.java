@@ -1,0 +1,255 @@
+package io.kafkamlp.train;
+
+import io.kafkamlp.spec.ModelSpec;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Trains the models whose records reach this task (key: model name, value: a {@link
+ * TrainingRecord}) and emits their snapshots (key: model name, value: a {@code ModelSnapshot}).
+ *
+ * <p>Exactly-once without writing the model per batch: each model lives in memory, and two logged
+ * stores make it recoverable. The replay log holds every record accepted since the last checkpoint,
+ * in order; the checkpoint store holds the trainer's full state ({@link
+ * ModelTrainer#checkpoint()}), cut into chunks of {@link #CHUNK_BYTES} so that no changelog record
+ * nears the broker's 1 MB default limit, written every few batches or seconds, after which the
+ * model's replay log is emptied. With {@code exactly_once_v2} both stores change in the same
+ * transaction as the input offsets, so after a crash at any moment the restored checkpoint plus the
+ * replayed log give exactly the state of the last commit, and training is deterministic, so
+ * continuing from there gives the bits an uninterrupted run gives.
+ *
+ * <p>Store keys: {@code <model> NUL meta} (chunk count), {@code <model> NUL <chunk, 8 digits>} in
+ * the checkpoint store; {@code <model> NUL <sequence, 19 digits>} in the replay log, so a range
+ * scan returns a model's records in order.
+ */
+public final class TrainerProcessor implements Processor<byte[], byte[], byte[], byte[]> {
+
+  /** Name of the checkpoint store. */
+  public static final String CHECKPOINT_STORE = "trainer-checkpoints";
+
+  /** Name of the replay-log store. */
+  public static final String REPLAY_STORE = "trainer-replay";
+
+  /** Largest checkpoint chunk. */
+  public static final int CHUNK_BYTES = 512 * 1024;
+
+  private static final String META = "meta";
+
+  private final Map<String, ModelSpec> specs;
+  private final TrainerSettings settings;
+  private final TrainerRegistry registry;
+  private final Map<String, State> models = new HashMap<>();
+  private ProcessorContext<byte[], byte[]> context;
+  private KeyValueStore<String, byte[]> checkpoints;
+  private KeyValueStore<String, byte[]> replay;
+
+  public TrainerProcessor(
+      Map<String, ModelSpec> specs, TrainerSettings settings, TrainerRegistry registry) {
+    this.specs = Map.copyOf(specs);
+    this.settings = settings;
+    this.registry = registry;
+  }
+
+  /** One model's trainer and its bookkeeping. */
+  private static final class State {
+    final ModelTrainer trainer;
+    long nextSequence;
+    int batchesSinceCheckpoint;
+    int batchesSinceSnapshot;
+    long recordsSinceCheckpoint;
+    long recordsSinceSnapshot;
+    long lastCheckpointMillis;
+    long lastSnapshotMillis;
+    int checkpointChunks;
+
+    State(ModelTrainer trainer, long now) {
+      this.trainer = trainer;
+      this.lastCheckpointMillis = now;
+      this.lastSnapshotMillis = now;
+    }
+  }
+
+  @Override
+  public void init(ProcessorContext<byte[], byte[]> context) {
+    this.context = context;
+    this.checkpoints = context.getStateStore(CHECKPOINT_STORE);
+    this.replay = context.getStateStore(REPLAY_STORE);
+    restore();
+    long every =
+        Math.min(settings.snapshotInterval().toMillis(), settings.checkpointInterval().toMillis());
+    context.schedule(
+        Duration.ofMillis(Math.max(100, every)), PunctuationType.WALL_CLOCK_TIME, this::onTimer);
+  }
+
+  /**
+   * Time-based snapshots and checkpoints for models whose records stopped coming: neither changes
+   * what a model learns, so wall-clock timing keeps training deterministic.
+   */
+  private void onTimer(long now) {
+    for (Map.Entry<String, State> entry : models.entrySet()) {
+      State state = entry.getValue();
+      if (state.recordsSinceSnapshot > 0
+          && elapsed(state.lastSnapshotMillis, now, settings.snapshotInterval())) {
+        snapshot(entry.getKey(), state, now, now);
+      }
+      if (state.recordsSinceCheckpoint > 0
+          && elapsed(state.lastCheckpointMillis, now, settings.checkpointInterval())) {
+        checkpoint(entry.getKey(), state);
+        state.lastCheckpointMillis = now;
+      }
+    }
+  }
+
+  private void snapshot(String name, State state, long now, long timestamp) {
+    byte[] snapshot = state.trainer.snapshot(now).toBytes();
+    context.forward(new Record<>(name.getBytes(StandardCharsets.UTF_8), snapshot, timestamp));
+    state.batchesSinceSnapshot = 0;
+    state.recordsSinceSnapshot = 0;
+    state.lastSnapshotMillis = now;
+  }
+
+  /** Rebuilds every model of this task: its checkpoint, then its replay log in order. */
+  private void restore() {
+    long now = context.currentSystemTimeMs();
+    TreeSet<String> names = new TreeSet<>();
+    try (KeyValueIterator<String, byte[]> all = checkpoints.all()) {
+      all.forEachRemaining(kv -> names.add(modelOf(kv.key)));
+    }
+    try (KeyValueIterator<String, byte[]> all = replay.all()) {
+      all.forEachRemaining(kv -> names.add(modelOf(kv.key)));
+    }
+    for (String name : names) {
+      byte[] meta = checkpoints.get(key(name, META));
+      State state;
+      if (meta == null) {
+        state = new State(newTrainer(name), now);
+      } else {
+        int chunks = ByteBuffer.wrap(meta).getInt();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        for (int i = 0; i < chunks; i++) {
+          bytes.writeBytes(checkpoints.get(chunkKey(name, i)));
+        }
+        state = new State(ModelTrainer.restore(bytes.toByteArray()), now);
+        state.checkpointChunks = chunks;
+      }
+      try (KeyValueIterator<String, byte[]> log = replay.range(key(name, ""), key(name, "~"))) {
+        while (log.hasNext()) {
+          KeyValue<String, byte[]> entry = log.next();
+          TrainingRecord record = TrainingRecord.fromBytes(entry.value);
+          if (state.trainer.accept(record.sample(), record.validation())) {
+            state.batchesSinceCheckpoint++;
+            state.batchesSinceSnapshot++;
+          }
+          state.nextSequence = sequenceOf(entry.key) + 1;
+          state.recordsSinceCheckpoint++;
+        }
+      }
+      models.put(name, state);
+      registry.register(state.trainer);
+    }
+  }
+
+  private ModelTrainer newTrainer(String name) {
+    ModelSpec spec = specs.get(name);
+    if (spec == null) {
+      throw new IllegalStateException("no spec for model '" + name + "'");
+    }
+    return new ModelTrainer(name, spec, settings);
+  }
+
+  @Override
+  public void process(Record<byte[], byte[]> record) {
+    String name = new String(record.key(), StandardCharsets.UTF_8);
+    long now = context.currentSystemTimeMs();
+    State state = models.get(name);
+    if (state == null) {
+      state = new State(newTrainer(name), now);
+      models.put(name, state);
+      registry.register(state.trainer);
+    }
+    TrainingRecord training = TrainingRecord.fromBytes(record.value());
+    replay.put(sequenceKey(name, state.nextSequence++), record.value());
+    state.recordsSinceCheckpoint++;
+    state.recordsSinceSnapshot++;
+    if (!state.trainer.accept(training.sample(), training.validation())) {
+      return;
+    }
+    state.batchesSinceCheckpoint++;
+    state.batchesSinceSnapshot++;
+    if (state.batchesSinceSnapshot >= settings.snapshotEveryBatches()
+        || elapsed(state.lastSnapshotMillis, now, settings.snapshotInterval())) {
+      snapshot(name, state, now, record.timestamp());
+    }
+    if (state.batchesSinceCheckpoint >= settings.checkpointEveryBatches()
+        || elapsed(state.lastCheckpointMillis, now, settings.checkpointInterval())) {
+      checkpoint(name, state);
+      state.lastCheckpointMillis = now;
+    }
+  }
+
+  private static boolean elapsed(long since, long now, Duration interval) {
+    return now - since >= interval.toMillis();
+  }
+
+  /** Writes the trainer's state in chunks, then empties its replay log. */
+  private void checkpoint(String name, State state) {
+    byte[] bytes = state.trainer.checkpoint();
+    int chunks = (bytes.length + CHUNK_BYTES - 1) / CHUNK_BYTES;
+    for (int i = 0; i < chunks; i++) {
+      int from = i * CHUNK_BYTES;
+      checkpoints.put(
+          chunkKey(name, i),
+          java.util.Arrays.copyOfRange(bytes, from, Math.min(bytes.length, from + CHUNK_BYTES)));
+    }
+    for (int i = chunks; i < state.checkpointChunks; i++) {
+      checkpoints.delete(chunkKey(name, i));
+    }
+    checkpoints.put(key(name, META), ByteBuffer.allocate(Integer.BYTES).putInt(chunks).array());
+    state.checkpointChunks = chunks;
+    List<String> done = new java.util.ArrayList<>();
+    try (KeyValueIterator<String, byte[]> log = replay.range(key(name, ""), key(name, "~"))) {
+      log.forEachRemaining(kv -> done.add(kv.key));
+    }
+    done.forEach(replay::delete);
+    state.batchesSinceCheckpoint = 0;
+    state.recordsSinceCheckpoint = 0;
+  }
+
+  @Override
+  public void close() {
+    models.values().forEach(state -> registry.unregister(state.trainer));
+  }
+
+  private static String key(String model, String suffix) {
+    return model + '\u0000' + suffix;
+  }
+
+  private static String chunkKey(String model, int chunk) {
+    return key(model, String.format("%08d", chunk));
+  }
+
+  private static String sequenceKey(String model, long sequence) {
+    return key(model, String.format("%019d", sequence));
+  }
+
+  private static String modelOf(String storeKey) {
+    return storeKey.substring(0, storeKey.indexOf('\u0000'));
+  }
+
+  private static long sequenceOf(String storeKey) {
+    return Long.parseLong(storeKey.substring(storeKey.indexOf('\u0000') + 1));
+  }
+}

@@ -1,0 +1,50 @@
+package io.kafkamlp.train;
+
+import java.time.Duration;
+
+/**
+ * How the trainer handles a stream, beside the model itself.
+ *
+ * @param validationFraction share of labeled records, chosen by a hash of the key, that are
+ *     validation data: scored, never trained on, never fed to the normalizer
+ * @param normalizerForgetting 0 for exact running statistics, in (0, 1) for exponentially weighted
+ *     ones that follow a drifting stream
+ * @param windowBatches batches over which prequential and validation metrics are averaged; also how
+ *     many validation batches make one observation for a plateau schedule
+ * @param checkpointEveryBatches a checkpoint after this many training batches...
+ * @param checkpointInterval ...or once this much time has passed since the last, checked as records
+ *     arrive
+ * @param snapshotEveryBatches a snapshot to the model-snapshots topic after this many batches...
+ * @param snapshotInterval ...or once this much time has passed since the last
+ */
+public record TrainerSettings(
+    double validationFraction,
+    double normalizerForgetting,
+    int windowBatches,
+    int checkpointEveryBatches,
+    Duration checkpointInterval,
+    int snapshotEveryBatches,
+    Duration snapshotInterval) {
+
+  public TrainerSettings {
+    if (!(validationFraction >= 0 && validationFraction < 1)) {
+      throw new IllegalArgumentException(
+          "validation fraction must be in [0, 1), got " + validationFraction);
+    }
+    if (!(normalizerForgetting >= 0 && normalizerForgetting < 1)) {
+      throw new IllegalArgumentException(
+          "normalizer forgetting must be in [0, 1), got " + normalizerForgetting);
+    }
+    if (windowBatches < 1 || checkpointEveryBatches < 1 || snapshotEveryBatches < 1) {
+      throw new IllegalArgumentException("window, checkpoint and snapshot counts must be >= 1");
+    }
+  }
+
+  /**
+   * 10% validation, exact statistics, windows of 100 batches, checkpoints every 200 batches or 30
+   * s, snapshots every 50 batches or 5 s.
+   */
+  public static TrainerSettings defaults() {
+    return new TrainerSettings(0.1, 0, 100, 200, Duration.ofSeconds(30), 50, Duration.ofSeconds(5));
+  }
+}

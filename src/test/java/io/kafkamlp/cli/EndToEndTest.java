@@ -1,0 +1,208 @@
+package io.kafkamlp.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kafkamlp.kafka.EmbeddedKafka;
+import io.kafkamlp.kafka.Topics;
+import io.kafkamlp.nn.Rng;
+import io.kafkamlp.sample.Sample;
+import io.kafkamlp.sample.SampleCodec;
+import io.kafkamlp.sample.TargetKind;
+import io.kafkamlp.serve.ModelSnapshot;
+import io.kafkamlp.spec.ModelSpec;
+import io.kafkamlp.train.SampleRouter;
+import io.kafkamlp.train.TrainerSettings;
+import io.kafkamlp.train.ValidationSplit;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The whole pipeline against a real (embedded) Kafka broker. */
+class EndToEndTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ModelSpec SPEC =
+      ModelSpec.defaults().with("layers", "4,16,3").withBatchSize(8).with("lr", "0.01");
+  private static final TrainerSettings SETTINGS =
+      new TrainerSettings(0.1, 0, 20, 10, Duration.ofSeconds(2), 10, Duration.ofSeconds(1));
+
+  private static EmbeddedKafka broker;
+
+  @TempDir Path stateDir;
+
+  @BeforeAll
+  static void startBroker() {
+    broker = EmbeddedKafka.start(0, null);
+  }
+
+  @AfterAll
+  static void stopBroker() {
+    broker.close();
+  }
+
+  /** 3 classes in 4 features: the label's feature is raised by 6 over unit noise. */
+  private static Sample sample(Rng rng, boolean labeled, int[] labelOut) {
+    int label = rng.nextInt(3);
+    float[] x = new float[4];
+    for (int j = 0; j < 4; j++) {
+      x[j] = (float) (100 + 20 * rng.nextGaussian() * 0.1 + (j == label ? 6 : 0));
+    }
+    labelOut[0] = label;
+    return labeled
+        ? new Sample(Sample.DEFAULT_MODEL, x, TargetKind.LABEL, new float[] {label})
+        : new Sample(Sample.DEFAULT_MODEL, x, TargetKind.NONE, new float[0]);
+  }
+
+  @Test
+  void shouldLearnFromStreamAndServePredictionsWhenRunAgainstRealBroker() throws Exception {
+    Pipeline pipeline =
+        new Pipeline(broker.bootstrapServers(), Map.of("default", SPEC), SETTINGS, "e2e", stateDir);
+    Rng rng = new Rng(11);
+    int[] label = new int[1];
+    ValidationSplit split = new ValidationSplit(SETTINGS.validationFraction());
+    long training = 0;
+    try (KafkaProducer<byte[], byte[]> producer = producer()) {
+      for (int i = 0; i < 3000; i++) {
+        byte[] key = ("train-" + i).getBytes(StandardCharsets.UTF_8);
+        Sample s = sample(rng, true, label);
+        byte[] value = i % 2 == 0 ? SampleCodec.toJson(s) : SampleCodec.toBinary(s);
+        producer.send(new ProducerRecord<>(Topics.SAMPLES, key, value));
+        training += split.isValidation(key) ? 0 : 1;
+      }
+      producer.send(record("bad-1", "{\"features\":[1,2,3],\"label\":0}"));
+      producer.send(record("bad-2", "not json at all"));
+      producer.send(record("bad-3", "{\"features\":[1,2,3,4],\"label\":9}"));
+      producer.flush();
+    }
+    long expectedTrained = training / SPEC.batchSize() * SPEC.batchSize();
+
+    ModelSnapshot last =
+        awaitSnapshot(s -> s.samplesTrained() == expectedTrained, Duration.ofSeconds(90));
+
+    assertTrue(last.metrics().cumulativePrequentialAccuracy() > 0.8, last.metrics().toString());
+    assertTrue(last.metrics().validationAccuracy() > 0.9, last.metrics().toString());
+    Map<String, Integer> truth = new HashMap<>();
+    try (KafkaProducer<byte[], byte[]> producer = producer()) {
+      for (int i = 0; i < 300; i++) {
+        Sample s = sample(rng, false, label);
+        truth.put("test-" + i, label[0]);
+        producer.send(
+            new ProducerRecord<>(
+                Topics.SAMPLES,
+                ("test-" + i).getBytes(StandardCharsets.UTF_8),
+                SampleCodec.toJson(s)));
+      }
+    }
+    List<JsonNode> answers =
+        consume(Topics.PREDICTIONS, 300, Duration.ofSeconds(60)).stream()
+            .map(r -> parse(r.value()))
+            .toList();
+    int correct = 0;
+    for (JsonNode answer : answers) {
+      correct += answer.get("predicted").asInt() == truth.get(answer.get("id").asText()) ? 1 : 0;
+      assertTrue(answer.get("modelVersion").asLong() > 0);
+    }
+    assertTrue(correct >= 0.9 * 300, "test accuracy " + correct + "/300");
+
+    List<ConsumerRecord<byte[], byte[]>> dead = consume(Topics.DLQ, 3, Duration.ofSeconds(30));
+    assertEquals(3, dead.size());
+    for (ConsumerRecord<byte[], byte[]> record : dead) {
+      assertTrue(record.headers().lastHeader(SampleRouter.REASON_HEADER) != null);
+    }
+
+    pipeline.stop();
+    ModelSnapshot finalSnapshot =
+        awaitSnapshot(s -> s.samplesTrained() == expectedTrained, Duration.ofSeconds(30));
+    assertEquals(expectedTrained / SPEC.batchSize(), finalSnapshot.version());
+  }
+
+  private static ProducerRecord<byte[], byte[]> record(String key, String value) {
+    return new ProducerRecord<>(
+        Topics.SAMPLES,
+        key.getBytes(StandardCharsets.UTF_8),
+        value.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static JsonNode parse(byte[] value) {
+    try {
+      return JSON.readTree(value);
+    } catch (java.io.IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static KafkaProducer<byte[], byte[]> producer() {
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  private static KafkaConsumer<byte[], byte[]> consumer() {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Pipeline.MAX_RECORD_BYTES);
+    return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  /** Reads the topic from the start until {@code count} records or the timeout. */
+  private static List<ConsumerRecord<byte[], byte[]>> consume(
+      String topic, int count, Duration timeout) {
+    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+      var partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (records.size() < count && System.nanoTime() < deadline) {
+        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+      }
+    }
+    return records;
+  }
+
+  /** The first snapshot that satisfies the condition, reading the topic from the start. */
+  private static ModelSnapshot awaitSnapshot(Predicate<ModelSnapshot> condition, Duration timeout) {
+    ModelSnapshot latest = null;
+    try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+      var partition = new org.apache.kafka.common.TopicPartition(Topics.SNAPSHOTS, 0);
+      consumer.assign(List.of(partition));
+      consumer.seekToBeginning(List.of(partition));
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (System.nanoTime() < deadline) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          latest = ModelSnapshot.fromBytes(r.value());
+          if (condition.test(latest)) {
+            return latest;
+          }
+        }
+      }
+    }
+    throw new AssertionError("no snapshot met the condition in " + timeout + "; last " + latest);
+  }
+}

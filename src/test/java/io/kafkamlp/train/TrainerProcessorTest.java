@@ -1,0 +1,140 @@
+package io.kafkamlp.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kafkamlp.sample.Sample;
+import io.kafkamlp.serve.ModelSnapshot;
+import io.kafkamlp.spec.ModelSpec;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.Test;
+
+/** The trainer processor's checkpoint and replay log, driven by hand. */
+class TrainerProcessorTest {
+
+  static final ModelSpec SPEC = ModelTrainerTest.SPEC;
+
+  /** Checkpoint every 3 batches, snapshot every 2; no time triggers. */
+  static final TrainerSettings SETTINGS =
+      new TrainerSettings(0.2, 0, 10, 3, Duration.ofDays(1), 2, Duration.ofDays(1));
+
+  /** The stores as Kafka Streams would restore them from their changelogs. */
+  private final KeyValueStore<String, byte[]> checkpoints =
+      store(TrainerProcessor.CHECKPOINT_STORE);
+
+  private final KeyValueStore<String, byte[]> replay = store(TrainerProcessor.REPLAY_STORE);
+
+  private static KeyValueStore<String, byte[]> store(String name) {
+    return Stores.keyValueStoreBuilder(
+            Stores.inMemoryKeyValueStore(name), Serdes.String(), Serdes.ByteArray())
+        .withLoggingDisabled()
+        .build();
+  }
+
+  /** A processor life: a new processor over the same stores. */
+  private TrainerProcessor start(
+      TrainerRegistry registry, MockProcessorContext<byte[], byte[]> context) {
+    checkpoints.init(context.getStateStoreContext(), checkpoints);
+    replay.init(context.getStateStoreContext(), replay);
+    context.addStateStore(checkpoints);
+    context.addStateStore(replay);
+    TrainerProcessor processor = new TrainerProcessor(Map.of("default", SPEC), SETTINGS, registry);
+    processor.init(context);
+    return processor;
+  }
+
+  private static Record<byte[], byte[]> record(Sample sample, boolean validation) {
+    return new Record<>(
+        "default".getBytes(StandardCharsets.UTF_8),
+        new TrainingRecord(sample, validation).toBytes(),
+        0L);
+  }
+
+  @Test
+  void shouldEndWithSameBitsWhenRestartedBetweenAnyRecords() {
+    List<Sample> data = ModelTrainerTest.samples(100, 5);
+    TrainerRegistry uninterrupted = new TrainerRegistry();
+    MockProcessorContext<byte[], byte[]> onlyLife = new MockProcessorContext<>();
+    onlyLife.setCurrentSystemTimeMs(0);
+    TrainerProcessor single = start(uninterrupted, onlyLife);
+    for (int i = 0; i < data.size(); i++) {
+      single.process(record(data.get(i), i % 5 == 0));
+    }
+    byte[] expected = uninterrupted.trainers().get("default").checkpoint();
+
+    // Four lives over fresh stores, cut at arbitrary points, mid-batch and mid-checkpoint-cycle.
+    checkpoints.close();
+    replay.close();
+    KeyValueStore<String, byte[]> freshCheckpoints = store(TrainerProcessor.CHECKPOINT_STORE);
+    KeyValueStore<String, byte[]> freshReplay = store(TrainerProcessor.REPLAY_STORE);
+    int[] cuts = {0, 17, 46, 71, 100};
+    TrainerRegistry last = null;
+    for (int life = 0; life < 4; life++) {
+      MockProcessorContext<byte[], byte[]> context = new MockProcessorContext<>();
+      context.setCurrentSystemTimeMs(0);
+      context.setCurrentSystemTimeMs(0);
+      freshCheckpoints.init(context.getStateStoreContext(), freshCheckpoints);
+      freshReplay.init(context.getStateStoreContext(), freshReplay);
+      context.addStateStore(freshCheckpoints);
+      context.addStateStore(freshReplay);
+      last = new TrainerRegistry();
+      TrainerProcessor processor = new TrainerProcessor(Map.of("default", SPEC), SETTINGS, last);
+      processor.init(context);
+      for (int i = cuts[life]; i < cuts[life + 1]; i++) {
+        processor.process(record(data.get(i), i % 5 == 0));
+      }
+      last.beginShutdown();
+      processor.close();
+    }
+
+    assertArrayEquals(expected, last.trainers().get("default").checkpoint());
+  }
+
+  @Test
+  void shouldEmptyReplayLogWhenCheckpointing() {
+    MockProcessorContext<byte[], byte[]> context = new MockProcessorContext<>();
+    context.setCurrentSystemTimeMs(0);
+    TrainerProcessor processor = start(new TrainerRegistry(), context);
+    int trainingRecords = 0;
+    int i = 0;
+    // 3 batches of 4 training records trigger the first checkpoint.
+    for (Sample sample : ModelTrainerTest.samples(100, 6)) {
+      processor.process(record(sample, false));
+      i++;
+      if (++trainingRecords == 12) {
+        break;
+      }
+    }
+
+    assertEquals(0, replay.approximateNumEntries(), "replay log after a checkpoint");
+    assertTrue(checkpoints.approximateNumEntries() >= 2, "chunks and meta");
+    processor.process(record(ModelTrainerTest.samples(1, 7).get(0), false));
+    assertEquals(1, replay.approximateNumEntries());
+    assertEquals(12, i);
+  }
+
+  @Test
+  void shouldForwardSnapshotEverySecondBatch() {
+    MockProcessorContext<byte[], byte[]> context = new MockProcessorContext<>();
+    context.setCurrentSystemTimeMs(0);
+    TrainerProcessor processor = start(new TrainerRegistry(), context);
+
+    ModelTrainerTest.samples(20, 8).forEach(s -> processor.process(record(s, false)));
+
+    List<ModelSnapshot> snapshots =
+        context.forwarded().stream().map(f -> ModelSnapshot.fromBytes(f.record().value())).toList();
+    assertEquals(2, snapshots.size());
+    assertEquals(2, snapshots.get(0).version());
+    assertEquals(4, snapshots.get(1).version());
+    assertEquals(16, snapshots.get(1).samplesTrained());
+  }
+}
