@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       DemoCommand.class,
       BrokerCommand.class,
+      ProduceCommand.class,
+      ExportCommand.class,
       GradcheckCommand.class,
       SanityCommand.class
     })

@@ -37,6 +37,7 @@ final class Pipeline implements AutoCloseable {
   private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
 
   private final String bootstrapServers;
+  private final Map<String, String> streamsConfig;
   private final TrainerRegistry registry = new TrainerRegistry();
   private final KafkaStreams trainer;
   private final KafkaStreams server;
@@ -56,7 +57,19 @@ final class Pipeline implements AutoCloseable {
       TrainerSettings settings,
       String applicationId,
       Path stateDir) {
+    this(bootstrapServers, models, settings, applicationId, stateDir, Map.of());
+  }
+
+  /** As above, with Kafka Streams configs that override kafka-mlp's own in both applications. */
+  Pipeline(
+      String bootstrapServers,
+      Map<String, ModelSpec> models,
+      TrainerSettings settings,
+      String applicationId,
+      Path stateDir,
+      Map<String, String> streamsConfig) {
     this.bootstrapServers = bootstrapServers;
+    this.streamsConfig = Map.copyOf(streamsConfig);
     createTopics(bootstrapServers);
 
     StreamsBuilder trainerBuilder = new StreamsBuilder();
@@ -94,6 +107,7 @@ final class Pipeline implements AutoCloseable {
     props.put(
         StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG),
         MAX_RECORD_BYTES);
+    props.putAll(streamsConfig);
     return props;
   }
 
@@ -148,6 +162,9 @@ final class Pipeline implements AutoCloseable {
     Properties props = new Properties();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_RECORD_BYTES);
+    props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+    props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000);
+    props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
       long now = System.currentTimeMillis();

@@ -100,7 +100,8 @@ final class RunCommand implements Callable<Integer>, ModelOptions.Taker {
                 models,
                 options.settings(),
                 options.applicationId,
-                options.dataDir.resolve("state"));
+                options.dataDir.resolve("state"),
+                options.streamsConfig);
         return new Running(broker, pipeline, bootstrap, out);
       } catch (RuntimeException e) {
         if (broker != null) {

@@ -40,6 +40,14 @@ final class TrainerOptions {
   String applicationId = "kafka-mlp";
 
   @Option(
+      names = "--streams-config",
+      paramLabel = "KEY=VALUE",
+      description =
+          "A Kafka Streams (or, prefixed, client) config for both applications, overriding"
+              + " kafka-mlp's own; e.g. num.stream.threads=2. Repeatable.")
+  Map<String, String> streamsConfig = new LinkedHashMap<>();
+
+  @Option(
       names = "--model",
       paramLabel = "NAME=FILE",
       description =
