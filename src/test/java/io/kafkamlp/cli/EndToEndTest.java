@@ -131,10 +131,90 @@ class EndToEndTest {
       assertTrue(record.headers().lastHeader(SampleRouter.REASON_HEADER) != null);
     }
 
+    long beforeStop = snapshotsEnd();
+    long stoppedAt = System.currentTimeMillis();
     pipeline.stop();
     ModelSnapshot finalSnapshot =
-        awaitSnapshot(s -> s.samplesTrained() == expectedTrained, Duration.ofSeconds(30));
+        snapshotsFrom(beforeStop).get(snapshotsFrom(beforeStop).size() - 1);
+    assertTrue(finalSnapshot.createdAtMillis() >= stoppedAt, "a snapshot published on stop");
     assertEquals(expectedTrained / SPEC.batchSize(), finalSnapshot.version());
+    assertEquals(expectedTrained, finalSnapshot.samplesTrained());
+
+    Path exported = stateDir.resolve("model.json");
+    int code =
+        KafkaMlp.commandLine()
+            .execute(
+                "export",
+                "--bootstrap-servers",
+                broker.bootstrapServers(),
+                "--model",
+                "default",
+                "--out",
+                exported.toString());
+    JsonNode model = JSON.readTree(exported.toFile());
+    assertEquals(0, code);
+    assertEquals(finalSnapshot.version(), model.get("version").asLong());
+    assertEquals("dense0.W", model.get("parameters").get(0).get("name").asText());
+    assertEquals(4 * 16, model.get("parameters").get(0).get("values").size());
+    assertEquals(training, model.get("normalizer").get("count").asLong());
+  }
+
+  @Test
+  void shouldLoadCsvIntoTopicWhenProducing() throws Exception {
+    Path csv = stateDir.resolve("data.csv");
+    java.nio.file.Files.writeString(csv, "a,b,c,label\n1,2,3,0\n4,5,6,1\n7,8,9,2\n");
+    String topic = "produce-test";
+    try (org.apache.kafka.clients.admin.Admin admin =
+        org.apache.kafka.clients.admin.Admin.create(
+            Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+      admin
+          .createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topic, 1, (short) 1)))
+          .all()
+          .get();
+    }
+
+    int code =
+        KafkaMlp.commandLine()
+            .execute(
+                "produce",
+                "--bootstrap-servers",
+                broker.bootstrapServers(),
+                "--topic",
+                topic,
+                "--csv",
+                csv.toString());
+
+    assertEquals(0, code);
+    List<ConsumerRecord<byte[], byte[]>> records = consume(topic, 3, Duration.ofSeconds(20));
+    assertEquals(3, records.size());
+    assertEquals("data.csv-1", new String(records.get(1).key(), StandardCharsets.UTF_8));
+    Sample second = SampleCodec.parse(records.get(1).value());
+    assertEquals(1, second.label());
+    assertEquals(5f, second.features()[1]);
+  }
+
+  private static long snapshotsEnd() {
+    try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+      var partition = new org.apache.kafka.common.TopicPartition(Topics.SNAPSHOTS, 0);
+      return consumer.endOffsets(List.of(partition)).get(partition);
+    }
+  }
+
+  /** Every committed snapshot from {@code offset} to the current end. */
+  private static List<ModelSnapshot> snapshotsFrom(long offset) {
+    List<ModelSnapshot> snapshots = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+      var partition = new org.apache.kafka.common.TopicPartition(Topics.SNAPSHOTS, 0);
+      consumer.assign(List.of(partition));
+      consumer.seek(partition, offset);
+      long end = consumer.endOffsets(List.of(partition)).get(partition);
+      while (consumer.position(partition) < end) {
+        consumer
+            .poll(Duration.ofMillis(200))
+            .forEach(r -> snapshots.add(ModelSnapshot.fromBytes(r.value())));
+      }
+    }
+    return snapshots;
   }
 
   private static ProducerRecord<byte[], byte[]> record(String key, String value) {
