@@ -34,14 +34,49 @@ final class SimdKernels {
         tile(a, rowStride, innerStride, b, bias, c, i, j, inner, cols);
       }
     }
-    // Edges in the same order of operations, so results match the scalar kernel bit for bit.
+    // Rows left over (a single sample, when serving) one at a time, still in registers.
+    for (int i = fullRows; i < rows; i++) {
+      for (int j = 0; j < fullCols; j += TILE_COLS) {
+        row(a, rowStride, innerStride, b, bias, c, i, j, inner, cols);
+      }
+    }
+    // Columns left over in the same order of operations, so results match the scalar kernel bit
+    // for bit.
     if (fullCols < cols) {
-      ScalarKernels.product(
-          a, rowStride, innerStride, b, bias, c, 0, fullRows, fullCols, inner, cols);
+      ScalarKernels.product(a, rowStride, innerStride, b, bias, c, 0, rows, fullCols, inner, cols);
     }
-    if (fullRows < rows) {
-      ScalarKernels.product(a, rowStride, innerStride, b, bias, c, fullRows, rows, 0, inner, cols);
+  }
+
+  /** One row by two vectors of {@code C}: the tile below, for a single row. */
+  private static void row(
+      float[] a,
+      int rowStride,
+      int innerStride,
+      float[] b,
+      float[] bias,
+      float[] c,
+      int i,
+      int j,
+      int inner,
+      int cols) {
+    FloatVector c0;
+    FloatVector c1;
+    if (bias == null) {
+      c0 = FloatVector.zero(SPECIES);
+      c1 = c0;
+    } else {
+      c0 = FloatVector.fromArray(SPECIES, bias, j);
+      c1 = FloatVector.fromArray(SPECIES, bias, j + LANES);
     }
+    int a0 = i * rowStride;
+    for (int p = 0; p < inner; p++) {
+      int bRow = p * cols + j;
+      FloatVector x = FloatVector.broadcast(SPECIES, a[a0 + p * innerStride]);
+      c0 = x.fma(FloatVector.fromArray(SPECIES, b, bRow), c0);
+      c1 = x.fma(FloatVector.fromArray(SPECIES, b, bRow + LANES), c1);
+    }
+    c0.intoArray(c, i * cols + j);
+    c1.intoArray(c, i * cols + j + LANES);
   }
 
   private static void tile(
