@@ -23,14 +23,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -200,17 +198,9 @@ final class DemoCommand implements Callable<Integer>, ModelOptions.Taker {
     return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
   }
 
-  private static KafkaConsumer<byte[], byte[]> consumer(String bootstrap) {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Pipeline.MAX_RECORD_BYTES);
-    return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-  }
-
   /** Prints progress from the snapshots until the default model has learned {@code expected}. */
   private ModelSnapshot followTraining(String bootstrap, long expected, long start) {
-    try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap)) {
+    try (KafkaConsumer<byte[], byte[]> consumer = Pipeline.committedReader(bootstrap)) {
       TopicPartition partition = new TopicPartition(Topics.SNAPSHOTS, 0);
       consumer.assign(List.of(partition));
       consumer.seekToEnd(List.of(partition));
@@ -252,7 +242,7 @@ final class DemoCommand implements Callable<Integer>, ModelOptions.Taker {
 
   /** Sends the test set unlabeled and scores the answers on the predictions topic. */
   private Score score(String bootstrap, List<Sample> test) throws IOException {
-    try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap)) {
+    try (KafkaConsumer<byte[], byte[]> consumer = Pipeline.committedReader(bootstrap)) {
       List<TopicPartition> partitions =
           consumer.partitionsFor(Topics.PREDICTIONS).stream()
               .map(p -> new TopicPartition(Topics.PREDICTIONS, p.partition()))

@@ -26,14 +26,12 @@ import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -228,18 +226,11 @@ class CrashRecoveryTest {
         .start();
   }
 
-  private static KafkaConsumer<byte[], byte[]> consumer() {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Pipeline.MAX_RECORD_BYTES);
-    return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-  }
-
   /** The last committed snapshot so far (samples trained 0 when none). */
   private static ModelSnapshot latestSnapshot() {
     ModelSnapshot latest = null;
-    try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        Pipeline.committedReader(broker.bootstrapServers())) {
       TopicPartition partition = new TopicPartition(Topics.SNAPSHOTS, 0);
       consumer.assign(List.of(partition));
       consumer.seekToBeginning(List.of(partition));
@@ -257,7 +248,8 @@ class CrashRecoveryTest {
   }
 
   private static long snapshotsEnd() {
-    try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        Pipeline.committedReader(broker.bootstrapServers())) {
       TopicPartition partition = new TopicPartition(Topics.SNAPSHOTS, 0);
       return consumer.endOffsets(List.of(partition)).get(partition);
     }
@@ -271,7 +263,8 @@ class CrashRecoveryTest {
   private static ModelSnapshot awaitAllLearned(
       long fromOffset, long trainingRecords, Duration timeout) {
     long lastSeen = -1;
-    try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        Pipeline.committedReader(broker.bootstrapServers())) {
       TopicPartition partition = new TopicPartition(Topics.SNAPSHOTS, 0);
       consumer.assign(List.of(partition));
       consumer.seek(partition, fromOffset);

@@ -25,13 +25,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Predicate;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -194,7 +192,8 @@ class EndToEndTest {
   }
 
   private static long snapshotsEnd() {
-    try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        Pipeline.committedReader(broker.bootstrapServers())) {
       var partition = new org.apache.kafka.common.TopicPartition(Topics.SNAPSHOTS, 0);
       return consumer.endOffsets(List.of(partition)).get(partition);
     }
@@ -203,7 +202,8 @@ class EndToEndTest {
   /** Every committed snapshot from {@code offset} to the current end. */
   private static List<ModelSnapshot> snapshotsFrom(long offset) {
     List<ModelSnapshot> snapshots = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        Pipeline.committedReader(broker.bootstrapServers())) {
       var partition = new org.apache.kafka.common.TopicPartition(Topics.SNAPSHOTS, 0);
       consumer.assign(List.of(partition));
       consumer.seek(partition, offset);
@@ -239,19 +239,12 @@ class EndToEndTest {
     return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
   }
 
-  private static KafkaConsumer<byte[], byte[]> consumer() {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Pipeline.MAX_RECORD_BYTES);
-    return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-  }
-
   /** Reads the topic from the start until {@code count} records or the timeout. */
   private static List<ConsumerRecord<byte[], byte[]>> consume(
       String topic, int count, Duration timeout) {
     List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        Pipeline.committedReader(broker.bootstrapServers())) {
       var partitions =
           consumer.partitionsFor(topic).stream()
               .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition()))
@@ -269,7 +262,8 @@ class EndToEndTest {
   /** The first snapshot that satisfies the condition, reading the topic from the start. */
   private static ModelSnapshot awaitSnapshot(Predicate<ModelSnapshot> condition, Duration timeout) {
     ModelSnapshot latest = null;
-    try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        Pipeline.committedReader(broker.bootstrapServers())) {
       var partition = new org.apache.kafka.common.TopicPartition(Topics.SNAPSHOTS, 0);
       consumer.assign(List.of(partition));
       consumer.seekToBeginning(List.of(partition));
