@@ -78,7 +78,8 @@ public final class TrainerProcessor implements Processor<byte[], byte[], byte[],
     State(ModelTrainer trainer, long now) {
       this.trainer = trainer;
       this.lastCheckpointMillis = now;
-      this.lastSnapshotMillis = now;
+      // Never published: the first batch publishes at once, so serving starts without waiting.
+      this.lastSnapshotMillis = Long.MIN_VALUE / 2;
     }
   }
 
