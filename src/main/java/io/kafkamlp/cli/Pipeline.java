@@ -2,12 +2,22 @@ package io.kafkamlp.cli;
 
 import io.kafkamlp.kafka.TopicDeclaration;
 import io.kafkamlp.kafka.Topics;
+import io.kafkamlp.metrics.MetricsServer;
+import io.kafkamlp.metrics.ServingMetrics;
+import io.kafkamlp.metrics.TrainingMetrics;
 import io.kafkamlp.spec.ModelSpec;
 import io.kafkamlp.topology.ServerTopology;
 import io.kafkamlp.topology.TrainerTopology;
 import io.kafkamlp.train.ModelTrainer;
 import io.kafkamlp.train.TrainerRegistry;
 import io.kafkamlp.train.TrainerSettings;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,6 +53,11 @@ final class Pipeline implements AutoCloseable {
   private final TrainerRegistry registry = new TrainerRegistry();
   private final KafkaStreams trainer;
   private final KafkaStreams server;
+  private final PrometheusMeterRegistry metrics;
+  private final TrainingMetrics trainingMetrics;
+  private final KafkaStreamsMetrics trainerStreamsMetrics;
+  private final KafkaStreamsMetrics serverStreamsMetrics;
+  private final MetricsServer metricsServer;
   private final java.util.concurrent.atomic.AtomicBoolean stopped =
       new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -59,7 +74,7 @@ final class Pipeline implements AutoCloseable {
       TrainerSettings settings,
       String applicationId,
       Path stateDir) {
-    this(bootstrapServers, models, settings, applicationId, stateDir, Map.of());
+    this(bootstrapServers, models, settings, applicationId, stateDir, Map.of(), -1);
   }
 
   /** As above, with Kafka Streams configs that override kafka-mlp's own in both applications. */
@@ -69,29 +84,48 @@ final class Pipeline implements AutoCloseable {
       TrainerSettings settings,
       String applicationId,
       Path stateDir,
-      Map<String, String> streamsConfig) {
+      Map<String, String> streamsConfig,
+      int metricsPort) {
     this.bootstrapServers = bootstrapServers;
     this.streamsConfig = Map.copyOf(streamsConfig);
     createTopics(bootstrapServers);
 
+    metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(metrics);
+    new JvmGcMetrics().bindTo(metrics);
+    new JvmThreadMetrics().bindTo(metrics);
+    new ProcessorMetrics().bindTo(metrics);
+    trainingMetrics = new TrainingMetrics(metrics, metrics.getPrometheusRegistry());
+
     StreamsBuilder trainerBuilder = new StreamsBuilder();
-    TrainerTopology.build(trainerBuilder, models, settings, registry);
+    TrainerTopology.build(trainerBuilder, models, settings, registry, trainingMetrics);
     Properties trainerProps = common(applicationId + "-trainer", stateDir.resolve("trainer"));
     trainerProps.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     trainerProps.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
     trainer = new KafkaStreams(trainerBuilder.build(), trainerProps);
 
     StreamsBuilder serverBuilder = new StreamsBuilder();
-    ServerTopology.build(serverBuilder);
+    ServerTopology.build(serverBuilder, new ServingMetrics(metrics));
     Properties serverProps = common(applicationId + "-server", stateDir.resolve("server"));
     serverProps.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
     serverProps.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
     server = new KafkaStreams(serverBuilder.build(), serverProps);
 
+    trainerStreamsMetrics = new KafkaStreamsMetrics(trainer);
+    trainerStreamsMetrics.bindTo(metrics);
+    serverStreamsMetrics = new KafkaStreamsMetrics(server);
+    serverStreamsMetrics.bindTo(metrics);
     trainer.start();
     server.start();
     awaitRunning(trainer, "trainer");
     awaitRunning(server, "server");
+    metricsServer =
+        metricsPort < 0 ? null : MetricsServer.start(metricsPort, metrics, trainingMetrics);
+  }
+
+  /** The port of the metrics endpoint, or -1 when it is off. */
+  int metricsPort() {
+    return metricsServer == null ? -1 : metricsServer.port();
   }
 
   /** Tuned as the notes on the embedded broker measured: big producer batches, big polls. */
@@ -192,6 +226,12 @@ final class Pipeline implements AutoCloseable {
       producer.flush();
     }
     server.close(Duration.ofSeconds(30));
+    if (metricsServer != null) {
+      metricsServer.close();
+    }
+    trainerStreamsMetrics.close();
+    serverStreamsMetrics.close();
+    metrics.close();
     return finals;
   }
 

@@ -101,7 +101,14 @@ final class RunCommand implements Callable<Integer>, ModelOptions.Taker {
                 options.settings(),
                 options.applicationId,
                 options.dataDir.resolve("state"),
-                options.streamsConfig);
+                options.streamsConfig,
+                options.metricsPort);
+        if (pipeline.metricsPort() >= 0) {
+          out.printf(
+              "metrics on http://127.0.0.1:%d/metrics, first-layer weights on"
+                  + " http://127.0.0.1:%d/weights/<model>/layer0.png%n",
+              pipeline.metricsPort(), pipeline.metricsPort());
+        }
         return new Running(broker, pipeline, bootstrap, out);
       } catch (RuntimeException e) {
         if (broker != null) {

@@ -40,6 +40,13 @@ final class TrainerOptions {
   String applicationId = "kafka-mlp";
 
   @Option(
+      names = "--metrics-port",
+      description =
+          "Port of GET /metrics (Prometheus) and /weights/<model>/layer0.png (default 9404; 0: a"
+              + " free port; -1: off).")
+  int metricsPort = 9404;
+
+  @Option(
       names = "--streams-config",
       paramLabel = "KEY=VALUE",
       description =

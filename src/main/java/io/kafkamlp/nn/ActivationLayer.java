@@ -49,6 +49,16 @@ public final class ActivationLayer implements Layer {
     return inputGradient;
   }
 
+  /** The input ({@code z}) of the last forward. */
+  FMatrixRMaj lastInput() {
+    return input;
+  }
+
+  /** The output of the last forward. */
+  FMatrixRMaj lastOutput() {
+    return output;
+  }
+
   @Override
   public long kinks(long hash) {
     return activation.kinks(input, hash);

@@ -55,6 +55,17 @@ public final class DenseLayer implements Layer {
     return weights;
   }
 
+  /** The output ({@code S}) of the last forward. */
+  FMatrixRMaj lastOutput() {
+    return output;
+  }
+
+  /** The layer's name, the prefix of its parameters' names: {@code dense0}, ... */
+  public String name() {
+    String w = weights.name();
+    return w.substring(0, w.length() - ".W".length());
+  }
+
   @Override
   public FMatrixRMaj forward(FMatrixRMaj x, boolean training) {
     input = x;

@@ -34,6 +34,8 @@ public final class Model {
   private long step;
   private long skippedSteps;
   private double lastGradientMaxAbs;
+  private Inspector inspector;
+  private Inspection lastInspection;
 
   Model(
       ModelSpec spec,
@@ -65,10 +67,25 @@ public final class Model {
    * @return the batch's mean loss including penalties, before the update; NaN when skipped
    */
   public double trainStep(FMatrixRMaj x, FMatrixRMaj targets) {
+    return trainStep(x, targets, false);
+  }
+
+  /**
+   * {@link #trainStep(FMatrixRMaj, FMatrixRMaj)}, and when {@code inspect} is true also an {@link
+   * Inspection} of the step, then available from {@link #lastInspection()} (it copies the weights
+   * and allocates: take one every few batches).
+   */
+  public double trainStep(FMatrixRMaj x, FMatrixRMaj targets, boolean inspect) {
     double value = computeGradients(x, targets);
     if (!Double.isFinite(value) || !Double.isFinite(lastGradientMaxAbs)) {
       skippedSteps++;
       return Double.NaN;
+    }
+    if (inspect) {
+      if (inspector == null) {
+        inspector = new Inspector(network);
+      }
+      inspector.beforeUpdate();
     }
     float learningRate = (float) schedule.at(step);
     step++;
@@ -84,7 +101,15 @@ public final class Model {
       }
     }
     network.commit();
+    if (inspect) {
+      lastInspection = inspector.afterUpdate(value, penalty(), learningRate);
+    }
     return value;
+  }
+
+  /** The inspection of the last step that asked for one; null before any. */
+  public Inspection lastInspection() {
+    return lastInspection;
   }
 
   /**

@@ -24,9 +24,18 @@ public final class PredictorProcessor implements Processor<byte[], byte[], byte[
   public static final String SNAPSHOT_STORE = "model-snapshots-store";
 
   private final Map<String, SnapshotPredictor> predictors = new HashMap<>();
+  private final ServingObserver observer;
   private ProcessorContext<byte[], byte[]> context;
   private KeyValueStore<String, byte[]> snapshots;
   private long skippedInvalid;
+
+  public PredictorProcessor() {
+    this(ServingObserver.NONE);
+  }
+
+  public PredictorProcessor(ServingObserver observer) {
+    this.observer = observer;
+  }
 
   @Override
   public void init(ProcessorContext<byte[], byte[]> context) {
@@ -64,6 +73,8 @@ public final class PredictorProcessor implements Processor<byte[], byte[], byte[
               output);
     }
     context.forward(record.withValue(answer));
+    observer.onPrediction(
+        sample.model(), predictor != null, context.currentSystemTimeMs() - record.timestamp());
   }
 
   /** The predictor of the model's latest snapshot, decoded again only when a newer one came. */

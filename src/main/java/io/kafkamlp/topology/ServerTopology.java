@@ -2,6 +2,7 @@ package io.kafkamlp.topology;
 
 import io.kafkamlp.kafka.Topics;
 import io.kafkamlp.serve.PredictorProcessor;
+import io.kafkamlp.serve.ServingObserver;
 import io.kafkamlp.serve.SnapshotStoreUpdater;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -27,6 +28,11 @@ public final class ServerTopology {
   private ServerTopology() {}
 
   public static void build(StreamsBuilder builder) {
+    build(builder, ServingObserver.NONE);
+  }
+
+  /** As above, with an observer of predictions (metrics). */
+  public static void build(StreamsBuilder builder, ServingObserver observer) {
     builder.addGlobalStore(
         Stores.keyValueStoreBuilder(
                 Stores.inMemoryKeyValueStore(PredictorProcessor.SNAPSHOT_STORE),
@@ -39,7 +45,7 @@ public final class ServerTopology {
     builder.stream(
             Topics.SAMPLES,
             Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("requests"))
-        .process(PredictorProcessor::new, Named.as("predictor"))
+        .process(() -> new PredictorProcessor(observer), Named.as("predictor"))
         .to(
             Topics.PREDICTIONS,
             Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("predictions"));

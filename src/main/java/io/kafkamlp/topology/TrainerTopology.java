@@ -4,6 +4,7 @@ import io.kafkamlp.kafka.Topics;
 import io.kafkamlp.spec.ModelSpec;
 import io.kafkamlp.train.SampleRouter;
 import io.kafkamlp.train.SampleRouter.Route;
+import io.kafkamlp.train.TrainerObserver;
 import io.kafkamlp.train.TrainerProcessor;
 import io.kafkamlp.train.TrainerRegistry;
 import io.kafkamlp.train.TrainerSettings;
@@ -44,6 +45,16 @@ public final class TrainerTopology {
       Map<String, ModelSpec> models,
       TrainerSettings settings,
       TrainerRegistry registry) {
+    build(builder, models, settings, registry, TrainerObserver.NONE);
+  }
+
+  /** As above, with an observer of batches and refused records (metrics). */
+  public static void build(
+      StreamsBuilder builder,
+      Map<String, ModelSpec> models,
+      TrainerSettings settings,
+      TrainerRegistry registry,
+      TrainerObserver observer) {
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(TrainerProcessor.CHECKPOINT_STORE),
@@ -62,7 +73,7 @@ public final class TrainerTopology {
         builder.stream(
                 Topics.SAMPLES,
                 Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("samples"))
-            .process(() -> new SampleRouter(models, split), Named.as("route"));
+            .process(() -> new SampleRouter(models, split, observer), Named.as("route"));
 
     routed
         .filter((key, value) -> SampleRouter.route(value) == Route.REJECT, Named.as("rejected"))
@@ -77,7 +88,7 @@ public final class TrainerTopology {
         .repartition(
             Repartitioned.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("by-model"))
         .process(
-            () -> new TrainerProcessor(models, settings, registry),
+            () -> new TrainerProcessor(models, settings, registry, observer),
             Named.as("trainer"),
             TrainerProcessor.CHECKPOINT_STORE,
             TrainerProcessor.REPLAY_STORE)

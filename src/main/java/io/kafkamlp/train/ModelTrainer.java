@@ -45,6 +45,7 @@ public final class ModelTrainer {
   private final float[] row;
   private final float[] targetRow;
   private final Model.Evaluation evaluation = new Model.Evaluation();
+  private TrainerObserver observer = TrainerObserver.NONE;
   private SlidingWindow prequentialAccuracy;
   private SlidingWindow prequentialLoss;
   private SlidingWindow validationAccuracy;
@@ -110,10 +111,20 @@ public final class ModelTrainer {
     return true;
   }
 
+  /** Sets who hears about each batch; not part of the checkpoint. */
+  public void observe(TrainerObserver observer) {
+    this.observer = observer;
+  }
+
   private void trainBatch() {
-    double loss = model.trainStep(training.x, training.targets);
+    int every = observer.inspectEveryBatches();
+    boolean inspect = every > 0 && (model.step() + model.skippedSteps()) % every == 0;
+    long start = System.nanoTime();
+    double loss = model.trainStep(training.x, training.targets, inspect);
+    long stepNanos = System.nanoTime() - start;
     int n = training.x.numRows;
-    if (Double.isNaN(loss)) {
+    boolean skipped = Double.isNaN(loss);
+    if (skipped) {
       skippedBatches++;
     } else {
       prequentialLoss.add(loss * n, n);
@@ -126,6 +137,7 @@ public final class ModelTrainer {
       samplesTrained += n;
     }
     training.clear();
+    observer.onBatch(this, stepNanos, skipped, inspect && !skipped ? model.lastInspection() : null);
   }
 
   private void scoreValidation() {

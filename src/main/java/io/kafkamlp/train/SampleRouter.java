@@ -40,6 +40,7 @@ public final class SampleRouter implements Processor<byte[], byte[], byte[], byt
 
   private final Map<String, ModelSpec> models;
   private final ValidationSplit split;
+  private final TrainerObserver observer;
   private ProcessorContext<byte[], byte[]> context;
 
   /**
@@ -47,8 +48,17 @@ public final class SampleRouter implements Processor<byte[], byte[], byte[], byt
    *     are refused
    */
   public SampleRouter(Map<String, ModelSpec> models, ValidationSplit split) {
+    this(models, split, TrainerObserver.NONE);
+  }
+
+  /**
+   * @param observer hears of every refused record
+   */
+  public SampleRouter(
+      Map<String, ModelSpec> models, ValidationSplit split, TrainerObserver observer) {
     this.models = Map.copyOf(models);
     this.split = split;
+    this.observer = observer;
   }
 
   @Override
@@ -98,6 +108,7 @@ public final class SampleRouter implements Processor<byte[], byte[], byte[], byt
     headers.add(REASON_HEADER, rejection.reason().getBytes(StandardCharsets.UTF_8));
     byte[] original = record.value() == null ? new byte[0] : record.value();
     context.forward(record.withValue(tagged(Route.REJECT, original)).withHeaders(headers));
+    observer.onRejected(rejection);
   }
 
   private static byte[] tagged(Route route, byte[] body) {

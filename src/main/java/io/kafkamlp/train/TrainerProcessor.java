@@ -51,6 +51,7 @@ public final class TrainerProcessor implements Processor<byte[], byte[], byte[],
   private final Map<String, ModelSpec> specs;
   private final TrainerSettings settings;
   private final TrainerRegistry registry;
+  private final TrainerObserver observer;
   private final Map<String, State> models = new HashMap<>();
   private ProcessorContext<byte[], byte[]> context;
   private KeyValueStore<String, byte[]> checkpoints;
@@ -58,9 +59,18 @@ public final class TrainerProcessor implements Processor<byte[], byte[], byte[],
 
   public TrainerProcessor(
       Map<String, ModelSpec> specs, TrainerSettings settings, TrainerRegistry registry) {
+    this(specs, settings, registry, TrainerObserver.NONE);
+  }
+
+  public TrainerProcessor(
+      Map<String, ModelSpec> specs,
+      TrainerSettings settings,
+      TrainerRegistry registry,
+      TrainerObserver observer) {
     this.specs = Map.copyOf(specs);
     this.settings = settings;
     this.registry = registry;
+    this.observer = observer;
   }
 
   /** One model's trainer and its bookkeeping. */
@@ -75,8 +85,9 @@ public final class TrainerProcessor implements Processor<byte[], byte[], byte[],
     long lastSnapshotMillis;
     int checkpointChunks;
 
-    State(ModelTrainer trainer, long now) {
+    State(ModelTrainer trainer, long now, TrainerObserver observer) {
       this.trainer = trainer;
+      trainer.observe(observer);
       this.lastCheckpointMillis = now;
       // Never published: the first batch publishes at once, so serving starts without waiting.
       this.lastSnapshotMillis = Long.MIN_VALUE / 2;
@@ -136,14 +147,14 @@ public final class TrainerProcessor implements Processor<byte[], byte[], byte[],
       byte[] meta = checkpoints.get(key(name, META));
       State state;
       if (meta == null) {
-        state = new State(newTrainer(name), now);
+        state = new State(newTrainer(name), now, observer);
       } else {
         int chunks = ByteBuffer.wrap(meta).getInt();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         for (int i = 0; i < chunks; i++) {
           bytes.writeBytes(checkpoints.get(chunkKey(name, i)));
         }
-        state = new State(ModelTrainer.restore(bytes.toByteArray()), now);
+        state = new State(ModelTrainer.restore(bytes.toByteArray()), now, observer);
         state.checkpointChunks = chunks;
       }
       try (KeyValueIterator<String, byte[]> log = replay.range(key(name, ""), key(name, "~"))) {
@@ -177,7 +188,7 @@ public final class TrainerProcessor implements Processor<byte[], byte[], byte[],
     long now = context.currentSystemTimeMs();
     State state = models.get(name);
     if (state == null) {
-      state = new State(newTrainer(name), now);
+      state = new State(newTrainer(name), now, observer);
       models.put(name, state);
       registry.register(state.trainer);
     }

@@ -214,6 +214,7 @@ class CrashRecoveryTest {
             "--checkpoint-seconds", "1",
             "--snapshot-batches", "1",
             "--snapshot-seconds", "1",
+            "--metrics-port", "0",
             // A killed member leaves the group only when its session times out: keep that short.
             "--streams-config", "consumer.session.timeout.ms=6000",
             "--streams-config", "consumer.heartbeat.interval.ms=1000"));

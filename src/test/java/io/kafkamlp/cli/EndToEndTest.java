@@ -75,7 +75,14 @@ class EndToEndTest {
   @Test
   void shouldLearnFromStreamAndServePredictionsWhenRunAgainstRealBroker() throws Exception {
     Pipeline pipeline =
-        new Pipeline(broker.bootstrapServers(), Map.of("default", SPEC), SETTINGS, "e2e", stateDir);
+        new Pipeline(
+            broker.bootstrapServers(),
+            Map.of("default", SPEC),
+            SETTINGS,
+            "e2e",
+            stateDir,
+            Map.of(),
+            0);
     Rng rng = new Rng(11);
     int[] label = new int[1];
     ValidationSplit split = new ValidationSplit(SETTINGS.validationFraction());
@@ -128,6 +135,33 @@ class EndToEndTest {
     for (ConsumerRecord<byte[], byte[]> record : dead) {
       assertTrue(record.headers().lastHeader(SampleRouter.REASON_HEADER) != null);
     }
+
+    String scrape = get(pipeline.metricsPort(), "/metrics");
+    for (String series :
+        List.of(
+            "mlp_training_loss{model=\"default\"}",
+            "mlp_prequential_accuracy{model=\"default\"}",
+            "mlp_validation_accuracy{model=\"default\"}",
+            "mlp_update_ratio{layer=\"dense0\",model=\"default\"}",
+            "mlp_dead_relu_ratio{layer=\"dense0\",model=\"default\"}",
+            "mlp_activation_bucket{layer=\"dense1\",model=\"default\",le=\"0.0\"}",
+            "mlp_gradient_bucket{layer=\"dense0\",model=\"default\",le=\"0.0\"}",
+            "mlp_samples_trained_total{model=\"default\"} " + expectedTrained,
+            "mlp_samples_rejected_total{reason=",
+            "mlp_predictions_total{model=\"default\",status=\"predicted\"} 300",
+            "mlp_prediction_latency_seconds_bucket",
+            "mlp_train_step_seconds_bucket",
+            "kafka_consumer_fetch_manager_records_lag",
+            "jvm_memory_used_bytes")) {
+      assertTrue(scrape.contains(series), "no " + series + " in /metrics");
+    }
+    java.awt.image.BufferedImage image =
+        javax.imageio.ImageIO.read(
+            new java.net.URL(
+                "http://127.0.0.1:" + pipeline.metricsPort() + "/weights/default/layer0.png"));
+    int[] size = io.kafkamlp.metrics.WeightImage.size(4, 16);
+    assertEquals(size[0], image.getWidth());
+    assertEquals(size[1], image.getHeight());
 
     long beforeStop = snapshotsEnd();
     long stoppedAt = System.currentTimeMillis();
@@ -189,6 +223,12 @@ class EndToEndTest {
     Sample second = SampleCodec.parse(records.get(1).value());
     assertEquals(1, second.label());
     assertEquals(5f, second.features()[1]);
+  }
+
+  private static String get(int port, String path) throws java.io.IOException {
+    try (var in = new java.net.URL("http://127.0.0.1:" + port + path).openStream()) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
   }
 
   private static long snapshotsEnd() {

@@ -132,8 +132,7 @@ class TrainerProcessorTest {
 
     List<ModelSnapshot> snapshots =
         context.forwarded().stream().map(f -> ModelSnapshot.fromBytes(f.record().value())).toList();
-    assertEquals(
-        List.of(1L, 3L, 5L), snapshots.stream().map(ModelSnapshot::version).toList());
+    assertEquals(List.of(1L, 3L, 5L), snapshots.stream().map(ModelSnapshot::version).toList());
     assertEquals(20, snapshots.get(2).samplesTrained());
   }
 }

@@ -1,0 +1,33 @@
+package io.kafkamlp.train;
+
+import io.kafkamlp.nn.Inspection;
+import io.kafkamlp.sample.Rejection;
+
+/**
+ * Hears what the trainer does, for metrics. Called on the stream thread that runs the trainer:
+ * implementations must be quick and thread-safe towards their readers. Observing never changes what
+ * a model learns.
+ */
+public interface TrainerObserver {
+
+  /** Hears nothing. */
+  TrainerObserver NONE = new TrainerObserver() {};
+
+  /** Every this many batches a step is inspected (see {@link Inspection}); 0 for never. */
+  default int inspectEveryBatches() {
+    return 0;
+  }
+
+  /**
+   * After each training batch of a model, applied or skipped.
+   *
+   * @param stepNanos time the training step took
+   * @param skipped true when the batch was not applied (non-finite loss or gradient)
+   * @param inspection the step's inspection, or null when this step was not inspected
+   */
+  default void onBatch(
+      ModelTrainer trainer, long stepNanos, boolean skipped, Inspection inspection) {}
+
+  /** After a record was sent to the dead-letter topic. */
+  default void onRejected(Rejection rejection) {}
+}
