@@ -28,6 +28,7 @@ final class RunCommand implements Callable<Integer>, ModelOptions.Taker {
   @Mixin TrainerOptions options;
 
   @Override
+  @SuppressWarnings("try") // the shutdown hook closes the resource; close() is idempotent
   public Integer call() throws Exception {
     KafkaMlp.noteSimd();
     PrintWriter out = commandSpec.commandLine().getOut();
