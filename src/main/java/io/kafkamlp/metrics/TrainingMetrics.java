@@ -87,7 +87,7 @@ public final class TrainingMetrics implements TrainerObserver {
     if (inspection != null) {
       firstLayer = trainer.model().network().parameters().get(0).value().copy();
       for (Inspection.LayerStats layer : inspection.layers()) {
-        meters.layer(layer.name());
+        meters.layer(layer);
         var a = activations.labelValues(trainer.name(), layer.name());
         for (float v : layer.activations()) {
           a.observe(v);
@@ -250,7 +250,12 @@ public final class TrainingMetrics implements TrainerObserver {
           .register(registry);
     }
 
-    void layer(String layer) {
+    /**
+     * Registers a layer's gauges at its first inspection; the dead-ReLU and saturation ratios only
+     * where they apply (ReLU-family, tanh or sigmoid layers), so no series is always NaN.
+     */
+    void layer(Inspection.LayerStats first) {
+      String layer = first.name();
       if (layers.putIfAbsent(layer, Boolean.TRUE) != null) {
         return;
       }
@@ -264,16 +269,21 @@ public final class TrainingMetrics implements TrainerObserver {
           "mlp.gradient.norm",
           "||dW|| of the last inspected batch",
           Inspection.LayerStats::gradientNorm);
-      layerGauge(
-          layer,
-          "mlp.dead.relu.ratio",
-          "Share of ReLU units that output 0 for every sample of the last inspected batch",
-          Inspection.LayerStats::deadRatio);
-      layerGauge(
-          layer,
-          "mlp.saturation.ratio",
-          "Share of tanh/sigmoid outputs within 0.01 of their bounds in the last inspected batch",
-          Inspection.LayerStats::saturationRatio);
+      if (!Double.isNaN(first.deadRatio())) {
+        layerGauge(
+            layer,
+            "mlp.dead.relu.ratio",
+            "Share of ReLU units that output 0 for every sample of the last inspected batch",
+            Inspection.LayerStats::deadRatio);
+      }
+      if (!Double.isNaN(first.saturationRatio())) {
+        layerGauge(
+            layer,
+            "mlp.saturation.ratio",
+            "Share of tanh/sigmoid outputs within 0.01 of their bounds in the last inspected"
+                + " batch",
+            Inspection.LayerStats::saturationRatio);
+      }
     }
 
     private void layerGauge(
