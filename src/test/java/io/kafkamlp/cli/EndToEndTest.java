@@ -174,7 +174,7 @@ class EndToEndTest {
 
     Path exported = stateDir.resolve("model.json");
     int code =
-        KafkaMlp.commandLine()
+        quiet()
             .execute(
                 "export",
                 "--bootstrap-servers",
@@ -206,7 +206,7 @@ class EndToEndTest {
     }
 
     int code =
-        KafkaMlp.commandLine()
+        quiet()
             .execute(
                 "produce",
                 "--bootstrap-servers",
@@ -229,6 +229,13 @@ class EndToEndTest {
     try (var in = new java.net.URL("http://127.0.0.1:" + port + path).openStream()) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
+  }
+
+  /** The command line, its output kept from the test's stdout. */
+  private static picocli.CommandLine quiet() {
+    picocli.CommandLine cli = KafkaMlp.commandLine();
+    cli.setOut(new java.io.PrintWriter(new java.io.StringWriter()));
+    return cli;
   }
 
   private static long snapshotsEnd() {
