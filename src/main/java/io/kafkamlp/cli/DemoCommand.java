@@ -77,6 +77,7 @@ final class DemoCommand implements Callable<Integer>, ModelOptions.Taker {
   long timeoutSeconds = 1800;
 
   private PrintWriter out;
+  private volatile double producedSeconds;
 
   @Override
   public Integer call() throws Exception {
@@ -113,6 +114,9 @@ final class DemoCommand implements Callable<Integer>, ModelOptions.Taker {
           100 * options.validationFraction,
           seconds,
           trained.samplesTrained() / seconds);
+      out.printf(
+          "the producer sent the %,d training records in %.1f s%n",
+          (long) train.size() * passes, producedSeconds);
       out.printf(
           "prequential accuracy %.4f over the whole run (%.4f over the last window); validation"
               + " accuracy %.4f%n",
@@ -181,6 +185,7 @@ final class DemoCommand implements Callable<Integer>, ModelOptions.Taker {
   }
 
   private void produceTraining(String bootstrap, List<Sample> train) {
+    long start = System.nanoTime();
     try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
       for (int pass = 0; pass < passes; pass++) {
         for (int i = 0; i < train.size(); i++) {
@@ -188,6 +193,7 @@ final class DemoCommand implements Callable<Integer>, ModelOptions.Taker {
         }
       }
     }
+    producedSeconds = (System.nanoTime() - start) / 1e9;
   }
 
   private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
