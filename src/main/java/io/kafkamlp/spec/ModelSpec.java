@@ -118,25 +118,31 @@ public record ModelSpec(
 
   public ModelSpec {
     layers = List.copyOf(layers);
-    validate(
-        layers,
-        activation,
-        leakySlope,
-        maxoutPieces,
-        loss,
-        optimizer,
-        momentum,
-        learningRate,
-        lrSchedule,
-        lrDecay,
-        lrStep,
-        lrRate,
-        lrPatience,
-        l2,
-        l1,
-        maxNorm,
-        dropout,
-        batchSize);
+    check(
+        layers.size() >= 2 && layers.stream().allMatch(s -> s > 0),
+        LAYERS_CONFIG,
+        "needs at least an input and an output size, all positive: " + layers);
+    check(oneOf(activation, ACTIVATIONS), ACTIVATION_CONFIG, "'" + activation + "'");
+    check(leakySlope >= 0 && leakySlope < 1, LEAKY_SLOPE_CONFIG, "must be in [0, 1)");
+    check(maxoutPieces >= 2, MAXOUT_PIECES_CONFIG, "must be at least 2");
+    check(oneOf(loss, LOSSES), LOSS_CONFIG, "'" + loss + "'");
+    check(
+        !(loss.equals("softmax") || loss.equals("svm")) || layers.get(layers.size() - 1) >= 2,
+        LAYERS_CONFIG,
+        "a " + loss + " classifier needs at least 2 outputs");
+    check(oneOf(optimizer, OPTIMIZERS), OPTIMIZER_CONFIG, "'" + optimizer + "'");
+    check(momentum >= 0 && momentum < 1, MOMENTUM_CONFIG, "must be in [0, 1)");
+    check(learningRate > 0 && Double.isFinite(learningRate), LR_CONFIG, "must be > 0");
+    check(oneOf(lrSchedule, SCHEDULES), LR_SCHEDULE_CONFIG, "'" + lrSchedule + "'");
+    check(lrDecay > 0 && lrDecay <= 1, LR_DECAY_CONFIG, "must be in (0, 1]");
+    check(lrStep > 0, LR_STEP_CONFIG, "must be > 0");
+    check(lrRate >= 0 && Double.isFinite(lrRate), LR_RATE_CONFIG, "must be >= 0");
+    check(lrPatience >= 1, LR_PATIENCE_CONFIG, "must be >= 1");
+    check(l2 >= 0 && Double.isFinite(l2), L2_CONFIG, "must be >= 0");
+    check(l1 >= 0 && Double.isFinite(l1), L1_CONFIG, "must be >= 0");
+    check(maxNorm >= 0 && Double.isFinite(maxNorm), MAX_NORM_CONFIG, "must be >= 0 (0: off)");
+    check(dropout >= 0 && dropout < 1, DROPOUT_CONFIG, "must be in [0, 1)");
+    check(batchSize >= 1, BATCH_SIZE_CONFIG, "must be >= 1");
   }
 
   /** 784,256,128,10 ReLU, softmax, Adam 1e-3 constant, batch 32, no regularization, seed 42. */
@@ -319,52 +325,6 @@ public record ModelSpec(
       throw new IllegalArgumentException("expected true or false");
     }
     return Boolean.parseBoolean(text);
-  }
-
-  private static void validate(
-      List<Integer> layers,
-      String activation,
-      double leakySlope,
-      int maxoutPieces,
-      String loss,
-      String optimizer,
-      double momentum,
-      double learningRate,
-      String lrSchedule,
-      double lrDecay,
-      long lrStep,
-      double lrRate,
-      int lrPatience,
-      double l2,
-      double l1,
-      double maxNorm,
-      double dropout,
-      int batchSize) {
-    check(
-        layers.size() >= 2 && layers.stream().allMatch(s -> s > 0),
-        LAYERS_CONFIG,
-        "needs at least an input and an output size, all positive: " + layers);
-    check(oneOf(activation, ACTIVATIONS), ACTIVATION_CONFIG, "'" + activation + "'");
-    check(leakySlope >= 0 && leakySlope < 1, LEAKY_SLOPE_CONFIG, "must be in [0, 1)");
-    check(maxoutPieces >= 2, MAXOUT_PIECES_CONFIG, "must be at least 2");
-    check(oneOf(loss, LOSSES), LOSS_CONFIG, "'" + loss + "'");
-    check(
-        !(loss.equals("softmax") || loss.equals("svm")) || layers.get(layers.size() - 1) >= 2,
-        LAYERS_CONFIG,
-        "a " + loss + " classifier needs at least 2 outputs");
-    check(oneOf(optimizer, OPTIMIZERS), OPTIMIZER_CONFIG, "'" + optimizer + "'");
-    check(momentum >= 0 && momentum < 1, MOMENTUM_CONFIG, "must be in [0, 1)");
-    check(learningRate > 0 && Double.isFinite(learningRate), LR_CONFIG, "must be > 0");
-    check(oneOf(lrSchedule, SCHEDULES), LR_SCHEDULE_CONFIG, "'" + lrSchedule + "'");
-    check(lrDecay > 0 && lrDecay <= 1, LR_DECAY_CONFIG, "must be in (0, 1]");
-    check(lrStep > 0, LR_STEP_CONFIG, "must be > 0");
-    check(lrRate >= 0 && Double.isFinite(lrRate), LR_RATE_CONFIG, "must be >= 0");
-    check(lrPatience >= 1, LR_PATIENCE_CONFIG, "must be >= 1");
-    check(l2 >= 0 && Double.isFinite(l2), L2_CONFIG, "must be >= 0");
-    check(l1 >= 0 && Double.isFinite(l1), L1_CONFIG, "must be >= 0");
-    check(maxNorm >= 0 && Double.isFinite(maxNorm), MAX_NORM_CONFIG, "must be >= 0 (0: off)");
-    check(dropout >= 0 && dropout < 1, DROPOUT_CONFIG, "must be in [0, 1)");
-    check(batchSize >= 1, BATCH_SIZE_CONFIG, "must be >= 1");
   }
 
   private static boolean oneOf(String value, String choices) {
