@@ -76,7 +76,7 @@ public final class TrainingMetrics implements TrainerObserver {
   @Override
   public void onBatch(
       ModelTrainer trainer, long stepNanos, boolean skipped, Inspection inspection) {
-    ModelMeters meters = models.computeIfAbsent(trainer.name(), this::register);
+    ModelMeters meters = models.computeIfAbsent(trainer.name(), ModelMeters::new);
     meters.stepTime.record(Duration.ofNanos(stepNanos));
     if (skipped) {
       meters.skipped.increment();
@@ -148,10 +148,6 @@ public final class TrainingMetrics implements TrainerObserver {
   public FMatrixRMaj firstLayerWeights(String model) {
     ModelMeters meters = models.get(model);
     return meters == null ? null : meters.status.firstLayer;
-  }
-
-  private ModelMeters register(String model) {
-    return new ModelMeters(model);
   }
 
   /** What gauges read: one model's numbers after its latest batch. */

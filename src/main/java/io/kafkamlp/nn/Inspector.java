@@ -7,13 +7,11 @@ import org.ejml.data.FMatrixRMaj;
 /** Computes an {@link Inspection} around one training step. */
 final class Inspector {
 
-  private final Mlp network;
   private final List<DenseLayer> dense = new ArrayList<>();
   private final List<ActivationLayer> activations = new ArrayList<>();
   private final List<float[]> before = new ArrayList<>();
 
   Inspector(Mlp network) {
-    this.network = network;
     List<Layer> layers = network.layers();
     for (int i = 0; i < layers.size(); i++) {
       if (layers.get(i) instanceof DenseLayer d) {
@@ -124,9 +122,5 @@ final class Inspector {
       sample[k] = values[(int) ((long) k * n / count)];
     }
     return sample;
-  }
-
-  Mlp network() {
-    return network;
   }
 }

@@ -15,8 +15,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Answers every valid unlabeled record of the samples topic with a prediction (key: the sample id)
  * from the latest snapshot of its model in the global snapshot store, or with a {@code
  * no-model-yet} status while the model has none. Labeled records are the trainer's and are skipped;
- * records the trainer refuses (it sends them to the dead-letter topic) are skipped and counted
- * here.
+ * records the trainer refuses are skipped here (the trainer sends them to the dead-letter topic and
+ * counts them in {@code mlp_samples_rejected_total}).
  */
 public final class PredictorProcessor implements Processor<byte[], byte[], byte[], byte[]> {
 
@@ -27,7 +27,6 @@ public final class PredictorProcessor implements Processor<byte[], byte[], byte[
   private final ServingObserver observer;
   private ProcessorContext<byte[], byte[]> context;
   private KeyValueStore<String, byte[]> snapshots;
-  private long skippedInvalid;
 
   public PredictorProcessor() {
     this(ServingObserver.NONE);
@@ -49,7 +48,6 @@ public final class PredictorProcessor implements Processor<byte[], byte[], byte[
     try {
       sample = SampleCodec.parse(record.value() == null ? new byte[0] : record.value());
     } catch (RejectedSampleException e) {
-      skippedInvalid++;
       return;
     }
     if (sample.labeled()) {
@@ -60,7 +58,6 @@ public final class PredictorProcessor implements Processor<byte[], byte[], byte[
     if (predictor == null) {
       answer = PredictionCodec.noModelYet(record.key(), sample.model());
     } else if (sample.features().length != predictor.inputs()) {
-      skippedInvalid++;
       return;
     } else {
       float[] output = predictor.predict(sample.features());
@@ -90,10 +87,5 @@ public final class PredictorProcessor implements Processor<byte[], byte[], byte[
     SnapshotPredictor fresh = new SnapshotPredictor(ModelSnapshot.fromBytes(bytes));
     predictors.put(model, fresh);
     return fresh;
-  }
-
-  /** Records skipped as invalid since this processor started. */
-  public long skippedInvalid() {
-    return skippedInvalid;
   }
 }

@@ -47,6 +47,11 @@ final class SimdKernels {
     }
   }
 
+  /** The first term of each fma chain: the bias at columns {@code [j, j + LANES)}, or zero. */
+  private static FloatVector start(float[] bias, int j) {
+    return bias == null ? FloatVector.zero(SPECIES) : FloatVector.fromArray(SPECIES, bias, j);
+  }
+
   /** One row by two vectors of {@code C}: the tile below, for a single row. */
   private static void row(
       float[] a,
@@ -59,15 +64,8 @@ final class SimdKernels {
       int j,
       int inner,
       int cols) {
-    FloatVector c0;
-    FloatVector c1;
-    if (bias == null) {
-      c0 = FloatVector.zero(SPECIES);
-      c1 = c0;
-    } else {
-      c0 = FloatVector.fromArray(SPECIES, bias, j);
-      c1 = FloatVector.fromArray(SPECIES, bias, j + LANES);
-    }
+    FloatVector c0 = start(bias, j);
+    FloatVector c1 = start(bias, j + LANES);
     int a0 = i * rowStride;
     for (int p = 0; p < inner; p++) {
       int bRow = p * cols + j;
@@ -90,15 +88,8 @@ final class SimdKernels {
       int j,
       int inner,
       int cols) {
-    FloatVector c00;
-    FloatVector c01;
-    if (bias == null) {
-      c00 = FloatVector.zero(SPECIES);
-      c01 = c00;
-    } else {
-      c00 = FloatVector.fromArray(SPECIES, bias, j);
-      c01 = FloatVector.fromArray(SPECIES, bias, j + LANES);
-    }
+    FloatVector c00 = start(bias, j);
+    FloatVector c01 = start(bias, j + LANES);
     FloatVector c10 = c00;
     FloatVector c11 = c01;
     FloatVector c20 = c00;
