@@ -4,9 +4,16 @@ cross-entropy, Adam 1e-3, on the CPU with one thread, in samples per second.
 
 Needs Debian's python3-torch (apt-get install python3-torch), hence /usr/bin/python3. Prints one line per batch size:
 median over repeats of samples/s, so it can be set beside the JMH score (ops/s x batch size).
+
+    bench/pytorch_train_step.py [BATCH ...] [--seconds S] [--repeats N] [--warmup N] [--json FILE]
+
+--json FILE also writes the results as JSON for scripts/bench.sh:
+{"peer": "PyTorch 1.13.1", "threads": 1, "results": [{"batch": 32, "median": ..., "min": ...,
+"max": ..., "rates": [...]}, ...]}.
 """
+import argparse
+import json
 import statistics
-import sys
 import time
 
 import torch
@@ -41,12 +48,27 @@ def measure(batch, seconds=2.0, repeats=5, warmup=3):
         rate = steps * batch / (time.perf_counter() - start)
         if r >= warmup:
             rates.append(rate)
-    return statistics.median(rates), min(rates), max(rates)
+    return rates
 
 
 if __name__ == "__main__":
-    batches = [int(b) for b in sys.argv[1:]] or [32, 256]
-    print(f"torch {torch.__version__}, threads {torch.get_num_threads()}")
-    for b in batches:
-        median, low, high = measure(b)
-        print(f"batch {b:4d}: {median:9.0f} samples/s (min {low:.0f}, max {high:.0f})")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("batches", nargs="*", type=int, default=[32, 256])
+    parser.add_argument("--seconds", type=float, default=2.0, help="length of one repeat")
+    parser.add_argument("--repeats", type=int, default=5, help="measured repeats")
+    parser.add_argument("--warmup", type=int, default=3, help="repeats before measuring")
+    parser.add_argument("--json", metavar="FILE", help="also write the results as JSON")
+    args = parser.parse_args()
+    version = torch.__version__.split("+")[0]
+    print(f"torch {version}, threads {torch.get_num_threads()}")
+    results = []
+    for b in args.batches:
+        rates = measure(b, args.seconds, args.repeats, args.warmup)
+        median = statistics.median(rates)
+        print(f"batch {b:4d}: {median:9.0f} samples/s (min {min(rates):.0f}, max {max(rates):.0f})")
+        results.append({"batch": b, "median": median, "min": min(rates), "max": max(rates),
+                        "rates": rates})
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"peer": f"PyTorch {version}", "threads": torch.get_num_threads(),
+                       "results": results}, f, indent=2)

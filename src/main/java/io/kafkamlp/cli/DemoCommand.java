@@ -1,35 +1,25 @@
 package io.kafkamlp.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kafkamlp.data.Dataset;
 import io.kafkamlp.data.IdxReader;
 import io.kafkamlp.data.SyntheticStream;
 import io.kafkamlp.kafka.Topics;
+import io.kafkamlp.replay.SampleFormat;
+import io.kafkamlp.replay.TestScorer;
+import io.kafkamlp.replay.TrainingReplay;
 import io.kafkamlp.sample.Sample;
-import io.kafkamlp.sample.SampleCodec;
-import io.kafkamlp.sample.TargetKind;
 import io.kafkamlp.serve.ModelSnapshot;
 import io.kafkamlp.spec.ModelSpec;
-import io.kafkamlp.train.ValidationSplit;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -48,8 +38,6 @@ import picocli.CommandLine.Spec;
             + " test accuracy measured from the predictions topic. Fashion-MNIST from --data;"
             + " without it, a built-in synthetic stream (and says so).")
 final class DemoCommand implements Callable<Integer>, ModelOptions.Taker {
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   @Spec picocli.CommandLine.Model.CommandSpec commandSpec;
 
@@ -83,9 +71,7 @@ final class DemoCommand implements Callable<Integer>, ModelOptions.Taker {
   public Integer call() throws Exception {
     KafkaMlp.noteSimd();
     out = commandSpec.commandLine().getOut();
-    if (!format.equals("json") && !format.equals("binary")) {
-      throw new IllegalArgumentException("--format must be json or binary, got " + format);
-    }
+    SampleFormat recordFormat = SampleFormat.of(format);
     ModelSpec spec = ModelOptions.spec(commandSpec);
     Dataset dataset = load(spec);
     List<Sample> all = dataset.trainSamples(Sample.DEFAULT_MODEL);
@@ -94,15 +80,21 @@ final class DemoCommand implements Callable<Integer>, ModelOptions.Taker {
     try (RunCommand.Running running =
         RunCommand.Running.start(options, options.models(spec), out)) {
       Runtime.getRuntime().addShutdownHook(new Thread(running::close, "kafka-mlp-shutdown"));
-      String bootstrap = running.bootstrapServers;
+      KafkaClients kafka = running.kafka;
       long start = System.nanoTime();
-      long expected = expectedTrained(train.size(), spec.batchSize());
-      Thread producer = new Thread(() -> produceTraining(bootstrap, train), "demo-producer");
+      TrainingReplay replay = new TrainingReplay(train, passes, recordFormat);
+      long expected = replay.expectedTrained(options.validationFraction, spec.batchSize());
+      Thread producer =
+          new Thread(
+              () -> producedSeconds = replay.produce(kafka.properties()).seconds(),
+              "demo-producer");
       producer.start();
-      ModelSnapshot trained = followTraining(bootstrap, expected, start);
+      ModelSnapshot trained = followTraining(kafka, expected, start);
       producer.join();
       double seconds = (System.nanoTime() - start) / 1e9;
-      Score score = score(bootstrap, test);
+      TestScorer.Score score =
+          TestScorer.score(
+              kafka.properties(), test, recordFormat, Duration.ofSeconds(timeoutSeconds));
       out.println();
       out.printf(
           "trained %,d samples (%d pass%s over %,d, %.0f%% kept for validation) in %.1f s:"
@@ -126,11 +118,7 @@ final class DemoCommand implements Callable<Integer>, ModelOptions.Taker {
       out.printf(
           "test accuracy from the predictions topic: %.4f (%,d of %,d right; model versions"
               + " %d..%d)%n",
-          score.correct / (double) test.size(),
-          score.correct,
-          test.size(),
-          score.minVersion,
-          score.maxVersion);
+          score.accuracy(), score.correct(), score.total(), score.minVersion(), score.maxVersion());
       out.flush();
     }
     return 0;
@@ -166,47 +154,9 @@ final class DemoCommand implements Callable<Integer>, ModelOptions.Taker {
     }
   }
 
-  /** Training samples the trainer will have learned: whole batches of the training split. */
-  private long expectedTrained(int perPass, int batchSize) {
-    ValidationSplit split = new ValidationSplit(options.validationFraction);
-    long training = 0;
-    for (int i = 0; i < perPass; i++) {
-      training += split.isValidation(trainKey(i)) ? 0 : 1;
-    }
-    return training * passes / batchSize * batchSize;
-  }
-
-  private static byte[] trainKey(int i) {
-    return ("train-" + i).getBytes(StandardCharsets.UTF_8);
-  }
-
-  private byte[] encode(Sample s) {
-    return format.equals("json") ? SampleCodec.toJson(s) : SampleCodec.toBinary(s);
-  }
-
-  private void produceTraining(String bootstrap, List<Sample> train) {
-    long start = System.nanoTime();
-    try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
-      for (int pass = 0; pass < passes; pass++) {
-        for (int i = 0; i < train.size(); i++) {
-          producer.send(new ProducerRecord<>(Topics.SAMPLES, trainKey(i), encode(train.get(i))));
-        }
-      }
-    }
-    producedSeconds = (System.nanoTime() - start) / 1e9;
-  }
-
-  private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
-    Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    props.put(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
-    props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
-    return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
-  }
-
   /** Prints progress from the snapshots until the default model has learned {@code expected}. */
-  private ModelSnapshot followTraining(String bootstrap, long expected, long start) {
-    try (KafkaConsumer<byte[], byte[]> consumer = Pipeline.committedReader(bootstrap)) {
+  private ModelSnapshot followTraining(KafkaClients kafka, long expected, long start) {
+    try (KafkaConsumer<byte[], byte[]> consumer = Pipeline.committedReader(kafka)) {
       TopicPartition partition = new TopicPartition(Topics.SNAPSHOTS, 0);
       consumer.assign(List.of(partition));
       consumer.seekToEnd(List.of(partition));
@@ -241,58 +191,6 @@ final class DemoCommand implements Callable<Integer>, ModelOptions.Taker {
       }
       throw new IllegalStateException(
           "training did not reach " + expected + " samples in " + timeoutSeconds + " s");
-    }
-  }
-
-  private record Score(int correct, long minVersion, long maxVersion) {}
-
-  /** Sends the test set unlabeled and scores the answers on the predictions topic. */
-  private Score score(String bootstrap, List<Sample> test) throws IOException {
-    try (KafkaConsumer<byte[], byte[]> consumer = Pipeline.committedReader(bootstrap)) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(Topics.PREDICTIONS).stream()
-              .map(p -> new TopicPartition(Topics.PREDICTIONS, p.partition()))
-              .toList();
-      consumer.assign(partitions);
-      consumer.seekToEnd(partitions);
-      partitions.forEach(consumer::position);
-      Map<String, Integer> truth = new HashMap<>();
-      try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
-        for (int i = 0; i < test.size(); i++) {
-          Sample s = test.get(i);
-          String key = "test-" + i;
-          truth.put(key, s.label());
-          Sample request = new Sample(s.model(), s.features(), TargetKind.NONE, new float[0]);
-          producer.send(
-              new ProducerRecord<>(
-                  Topics.SAMPLES, key.getBytes(StandardCharsets.UTF_8), encode(request)));
-        }
-      }
-      int answered = 0;
-      int correct = 0;
-      long minVersion = Long.MAX_VALUE;
-      long maxVersion = 0;
-      long deadline = System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
-      while (answered < test.size() && System.nanoTime() < deadline) {
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          JsonNode answer = JSON.readTree(r.value());
-          Integer label = truth.remove(answer.path("id").asText());
-          if (label == null) {
-            continue;
-          }
-          answered++;
-          if (answer.has("predicted")) {
-            correct += answer.get("predicted").asInt() == label ? 1 : 0;
-            minVersion = Math.min(minVersion, answer.get("modelVersion").asLong());
-            maxVersion = Math.max(maxVersion, answer.get("modelVersion").asLong());
-          }
-        }
-      }
-      if (answered < test.size()) {
-        throw new IllegalStateException(
-            "only " + answered + " of " + test.size() + " predictions in " + timeoutSeconds + " s");
-      }
-      return new Score(correct, minVersion, maxVersion);
     }
   }
 }

@@ -22,6 +22,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -39,6 +40,8 @@ final class ExportCommand implements Callable<Integer> {
 
   @Option(names = "--bootstrap-servers", required = true, description = "The Kafka cluster.")
   String bootstrapServers;
+
+  @Mixin KafkaConfigOption kafkaConfig = new KafkaConfigOption();
 
   @Option(names = "--model", description = "Model name (default: default).")
   String model = "default";
@@ -66,7 +69,8 @@ final class ExportCommand implements Callable<Integer> {
   private ModelSnapshot latest() {
     byte[] wanted = model.getBytes(StandardCharsets.UTF_8);
     byte[] latest = null;
-    try (KafkaConsumer<byte[], byte[]> consumer = Pipeline.committedReader(bootstrapServers)) {
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        Pipeline.committedReader(kafkaConfig.clients(bootstrapServers))) {
       List<TopicPartition> partitions =
           consumer.partitionsFor(Topics.SNAPSHOTS).stream()
               .map(p -> new TopicPartition(Topics.SNAPSHOTS, p.partition()))

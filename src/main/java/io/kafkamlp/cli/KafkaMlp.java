@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
       ProduceCommand.class,
       ExportCommand.class,
       GradcheckCommand.class,
-      SanityCommand.class
+      SanityCommand.class,
+      BenchCommand.class
     })
 public final class KafkaMlp implements Runnable {
 

@@ -5,6 +5,7 @@ import io.kafkamlp.kafka.Topics;
 import io.kafkamlp.metrics.MetricsServer;
 import io.kafkamlp.metrics.ServingMetrics;
 import io.kafkamlp.metrics.TrainingMetrics;
+import io.kafkamlp.sample.SampleLimits;
 import io.kafkamlp.spec.ModelSpec;
 import io.kafkamlp.topology.ServerTopology;
 import io.kafkamlp.topology.TrainerTopology;
@@ -21,42 +22,47 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * The two Kafka Streams applications of kafka-mlp, started together against one cluster: the
- * trainer ({@code exactly_once_v2}) and the server ({@code at_least_once}). Closing it stops the
- * trainer cleanly, publishes a final snapshot of every model it owned, then stops the server.
+ * trainer ({@code exactly_once_v2}) and the server ({@code at_least_once}), or only one of them
+ * (see {@link Role}). Closing it stops the trainer cleanly, publishes a final snapshot of every
+ * model it owned, then stops the server.
  */
 final class Pipeline implements AutoCloseable {
 
   /** Largest record the pipeline writes: a snapshot of a big model. */
   static final int MAX_RECORD_BYTES = 16 * 1024 * 1024;
 
+  /** Room for a record's key, headers and batch framing above its value. */
+  private static final int RECORD_OVERHEAD_BYTES = 64 * 1024;
+
   private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
 
-  private final String bootstrapServers;
+  private final KafkaClients kafka;
+  private final SampleLimits limits;
   private final Map<String, String> streamsConfig;
   private final TrainerRegistry registry = new TrainerRegistry();
-  private final KafkaStreams trainer;
-  private final KafkaStreams server;
+  private final KafkaStreams trainer; // null when the role does not train
+  private final KafkaStreams server; // null when the role does not serve
   private final PrometheusMeterRegistry metrics;
   private final TrainingMetrics trainingMetrics;
-  private final KafkaStreamsMetrics trainerStreamsMetrics;
-  private final KafkaStreamsMetrics serverStreamsMetrics;
+  private final KafkaStreamsMetrics trainerStreamsMetrics; // null when trainer is
+  private final KafkaStreamsMetrics serverStreamsMetrics; // null when server is
   private final MetricsServer metricsServer;
   private final java.util.concurrent.atomic.AtomicBoolean stopped =
       new java.util.concurrent.atomic.AtomicBoolean();
@@ -86,9 +92,65 @@ final class Pipeline implements AutoCloseable {
       Path stateDir,
       Map<String, String> streamsConfig,
       int metricsPort) {
-    this.bootstrapServers = bootstrapServers;
+    this(
+        bootstrapServers,
+        models,
+        settings,
+        applicationId,
+        stateDir,
+        streamsConfig,
+        metricsPort,
+        Role.ALL);
+  }
+
+  /**
+   * As above, running only the applications of {@code role}; the metrics endpoint (when on) then
+   * shows only their meters.
+   */
+  Pipeline(
+      String bootstrapServers,
+      Map<String, ModelSpec> models,
+      TrainerSettings settings,
+      String applicationId,
+      Path stateDir,
+      Map<String, String> streamsConfig,
+      int metricsPort,
+      Role role) {
+    this(
+        KafkaClients.plain(bootstrapServers),
+        models,
+        settings,
+        applicationId,
+        stateDir,
+        streamsConfig,
+        SampleLimits.DEFAULTS,
+        MetricsServer.ALL_INTERFACES,
+        metricsPort,
+        role);
+  }
+
+  /**
+   * As above, with every Kafka client built from {@code kafka} (its settings under kafka-mlp's own
+   * and {@code streamsConfig}), records over {@code limits} refused unparsed, and the metrics
+   * endpoint (when {@code metricsPort >= 0}) bound to {@code metricsAddress}.
+   *
+   * @throws IllegalArgumentException if {@code metricsAddress} does not resolve
+   */
+  Pipeline(
+      KafkaClients kafka,
+      Map<String, ModelSpec> models,
+      TrainerSettings settings,
+      String applicationId,
+      Path stateDir,
+      Map<String, String> streamsConfig,
+      SampleLimits limits,
+      String metricsAddress,
+      int metricsPort,
+      Role role) {
+    this.kafka = kafka;
+    this.limits = limits;
     this.streamsConfig = Map.copyOf(streamsConfig);
-    createTopics(bootstrapServers);
+    createTopics(kafka, limits);
 
     metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(metrics);
@@ -97,30 +159,18 @@ final class Pipeline implements AutoCloseable {
     new ProcessorMetrics().bindTo(metrics);
     trainingMetrics = new TrainingMetrics(metrics, metrics.getPrometheusRegistry());
 
-    StreamsBuilder trainerBuilder = new StreamsBuilder();
-    TrainerTopology.build(trainerBuilder, models, settings, registry, trainingMetrics);
-    Properties trainerProps = common(applicationId + "-trainer", stateDir.resolve("trainer"));
-    trainerProps.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    trainerProps.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
-    trainer = new KafkaStreams(trainerBuilder.build(), trainerProps);
-
-    StreamsBuilder serverBuilder = new StreamsBuilder();
-    ServerTopology.build(serverBuilder, new ServingMetrics(metrics));
-    Properties serverProps = common(applicationId + "-server", stateDir.resolve("server"));
-    serverProps.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
-    serverProps.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
-    server = new KafkaStreams(serverBuilder.build(), serverProps);
-
-    trainerStreamsMetrics = new KafkaStreamsMetrics(trainer);
-    trainerStreamsMetrics.bindTo(metrics);
-    serverStreamsMetrics = new KafkaStreamsMetrics(server);
-    serverStreamsMetrics.bindTo(metrics);
-    trainer.start();
-    server.start();
+    trainer = role.trains() ? newTrainer(models, settings, applicationId, stateDir) : null;
+    server = role.serves() ? newServer(applicationId, stateDir) : null;
+    trainerStreamsMetrics = bindStreamsMetrics(trainer);
+    serverStreamsMetrics = bindStreamsMetrics(server);
+    start(trainer);
+    start(server);
     awaitRunning(trainer, "trainer");
     awaitRunning(server, "server");
     metricsServer =
-        metricsPort < 0 ? null : MetricsServer.start(metricsPort, metrics, trainingMetrics);
+        metricsPort < 0
+            ? null
+            : MetricsServer.start(metricsAddress, metricsPort, metrics, trainingMetrics);
   }
 
   /** The port of the metrics endpoint, or -1 when it is off. */
@@ -128,34 +178,135 @@ final class Pipeline implements AutoCloseable {
     return metricsServer == null ? -1 : metricsServer.port();
   }
 
-  /** Tuned as the notes on the embedded broker measured: big producer batches, big polls. */
+  private KafkaStreams newTrainer(
+      Map<String, ModelSpec> models,
+      TrainerSettings settings,
+      String applicationId,
+      Path stateDir) {
+    StreamsBuilder builder = new StreamsBuilder();
+    TrainerTopology.build(builder, models, settings, registry, trainingMetrics, limits);
+    Properties props =
+        trainerConfig(
+            kafka, limits, streamsConfig, applicationId + "-trainer", stateDir.resolve("trainer"));
+    return new KafkaStreams(builder.build(), props);
+  }
+
+  private KafkaStreams newServer(String applicationId, Path stateDir) {
+    StreamsBuilder builder = new StreamsBuilder();
+    ServerTopology.build(builder, new ServingMetrics(metrics), limits);
+    Properties props = common(applicationId + "-server", stateDir.resolve("server"));
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
+    props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+    return new KafkaStreams(builder.build(), props);
+  }
+
+  /** Kafka Streams' own meters of {@code streams} (null: none), bound to the registry. */
+  private KafkaStreamsMetrics bindStreamsMetrics(KafkaStreams streams) {
+    if (streams == null) {
+      return null;
+    }
+    KafkaStreamsMetrics binder = new KafkaStreamsMetrics(streams);
+    binder.bindTo(metrics);
+    return binder;
+  }
+
+  private static void start(KafkaStreams streams) {
+    if (streams != null) {
+      streams.start();
+    }
+  }
+
   private Properties common(String applicationId, Path stateDir) {
-    Properties props = new Properties();
+    return common(kafka, limits, streamsConfig, applicationId, stateDir);
+  }
+
+  /**
+   * The trainer application's Kafka Streams config: {@link #common} with {@code exactly_once_v2}
+   * and a commit every second. The one source of these settings: {@code bench} measures Kafka's own
+   * limit (a passthrough) with them too.
+   */
+  static Properties trainerConfig(
+      KafkaClients kafka,
+      SampleLimits limits,
+      Map<String, String> streamsConfig,
+      String applicationId,
+      Path stateDir) {
+    Properties props = common(kafka, limits, streamsConfig, applicationId, stateDir);
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
+    return props;
+  }
+
+  /**
+   * Settings of both applications, tuned as the notes on the embedded broker measured: big producer
+   * batches, big polls; {@code streamsConfig} over them.
+   */
+  private static Properties common(
+      KafkaClients kafka,
+      SampleLimits limits,
+      Map<String, String> streamsConfig,
+      String applicationId,
+      Path stateDir) {
+    Properties props = kafka.properties();
+    int recordBytes = clientRecordBytes(limits);
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     props.put("processing.exception.handler.global.enabled", true);
     props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 512 * 1024);
     props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 20);
-    props.put(
-        StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), MAX_RECORD_BYTES);
+    props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), recordBytes);
+    // Internal topics (repartition, changelogs) carry re-encoded samples as big as recordBytes.
+    props.put(StreamsConfig.topicPrefix(TopicConfig.MAX_MESSAGE_BYTES_CONFIG), recordBytes);
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 2000);
     props.put(
-        StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG),
-        MAX_RECORD_BYTES);
+        StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), recordBytes);
     props.putAll(streamsConfig);
     return props;
   }
 
-  private static void createTopics(String bootstrapServers) {
-    Properties props = new Properties();
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    try (Admin admin = Admin.create(props)) {
-      Topics.createMissingCappedToBrokers(admin, TopicDeclaration.load(), STARTUP_TIMEOUT);
+  /**
+   * Largest record a Kafka client of the Streams applications sends or fetches: a snapshot ({@link
+   * #MAX_RECORD_BYTES}), or a record of the training path, whichever is bigger. The trainer
+   * re-encodes each sample in the binary format for its repartition topic and replay log: 4 bytes
+   * per feature where JSON may take 2, so up to twice the longest accepted record.
+   */
+  static int clientRecordBytes(SampleLimits limits) {
+    long training = 2L * limits.maxRecordBytes() + RECORD_OVERHEAD_BYTES;
+    return (int) Math.min(Integer.MAX_VALUE, Math.max(MAX_RECORD_BYTES, training));
+  }
+
+  /**
+   * Creates the declared topics that are missing; samples and samples-dlq with {@code
+   * max.message.bytes} raised to hold a record of {@code limits.maxRecordBytes()} and its headers.
+   */
+  private static void createTopics(KafkaClients kafka, SampleLimits limits) {
+    String recordBytes = Integer.toString(limits.maxRecordBytes() + RECORD_OVERHEAD_BYTES);
+    List<TopicDeclaration> declarations = new ArrayList<>();
+    for (TopicDeclaration declaration : TopicDeclaration.load()) {
+      boolean sampleSized =
+          declaration.name().equals(Topics.SAMPLES) || declaration.name().equals(Topics.DLQ);
+      declarations.add(
+          sampleSized
+              ? declaration.withConfig(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, recordBytes)
+              : declaration);
+    }
+    try (Admin admin = kafka.admin()) {
+      Topics.createMissingCappedToBrokers(admin, declarations, STARTUP_TIMEOUT);
+    } catch (RuntimeException e) {
+      throw new IllegalStateException(
+          "cannot create the topics on "
+              + kafka.bootstrapServers()
+              + " (check --bootstrap-servers and the security settings of --kafka-config): "
+              + e.getMessage(),
+          e);
     }
   }
 
+  /** Waits until {@code streams} runs; returns at once when it is null (not in this role). */
   private static void awaitRunning(KafkaStreams streams, String name) {
+    if (streams == null) {
+      return;
+    }
     long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
     while (streams.state() != KafkaStreams.State.RUNNING) {
       if (streams.state() == KafkaStreams.State.ERROR
@@ -179,17 +330,25 @@ final class Pipeline implements AutoCloseable {
    * trainer writes in transactions) and fetches big enough for a snapshot.
    */
   static KafkaConsumer<byte[], byte[]> committedReader(String bootstrapServers) {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, MAX_RECORD_BYTES);
-    return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    return committedReader(KafkaClients.plain(bootstrapServers));
   }
 
+  /** As above, with the settings of {@code kafka}. */
+  static KafkaConsumer<byte[], byte[]> committedReader(KafkaClients kafka) {
+    return kafka.consumer(
+        Map.of(
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+            "read_committed",
+            ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
+            MAX_RECORD_BYTES));
+  }
+
+  /** The trainer application; null when this pipeline's role does not train. */
   KafkaStreams trainer() {
     return trainer;
   }
 
+  /** The server application; null when this pipeline's role does not serve. */
   KafkaStreams server() {
     return server;
   }
@@ -205,16 +364,17 @@ final class Pipeline implements AutoCloseable {
       return Map.of();
     }
     registry.beginShutdown();
-    trainer.close(Duration.ofSeconds(60));
+    if (trainer != null) {
+      trainer.close(Duration.ofSeconds(60));
+    }
     Map<String, ModelTrainer> finals = registry.trainers();
-    Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_RECORD_BYTES);
-    props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
-    props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000);
-    props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
     try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+        kafka.producer(
+            Map.of(
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_RECORD_BYTES,
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000,
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000))) {
       long now = System.currentTimeMillis();
       for (ModelTrainer model : finals.values()) {
         producer.send(
@@ -225,12 +385,18 @@ final class Pipeline implements AutoCloseable {
       }
       producer.flush();
     }
-    server.close(Duration.ofSeconds(30));
+    if (server != null) {
+      server.close(Duration.ofSeconds(30));
+    }
     if (metricsServer != null) {
       metricsServer.close();
     }
-    trainerStreamsMetrics.close();
-    serverStreamsMetrics.close();
+    if (trainerStreamsMetrics != null) {
+      trainerStreamsMetrics.close();
+    }
+    if (serverStreamsMetrics != null) {
+      serverStreamsMetrics.close();
+    }
     metrics.close();
     return finals;
   }

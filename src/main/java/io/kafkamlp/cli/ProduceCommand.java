@@ -12,14 +12,14 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Properties;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -38,6 +38,8 @@ final class ProduceCommand implements Callable<Integer> {
 
   @Option(names = "--bootstrap-servers", required = true, description = "The Kafka cluster.")
   String bootstrapServers;
+
+  @Mixin KafkaConfigOption kafkaConfig = new KafkaConfigOption();
 
   @Option(names = "--topic", description = "Topic to write (default samples).")
   String topic = Topics.SAMPLES;
@@ -81,14 +83,12 @@ final class ProduceCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--format must be json or binary, got " + format);
     }
     PrintWriter out = commandSpec.commandLine().getOut();
-    Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    props.put(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
-    props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+    Map<String, Object> tuning =
+        Map.of(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024, ProducerConfig.LINGER_MS_CONFIG, 20);
     long sent = 0;
     Path file;
     try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+        kafkaConfig.clients(bootstrapServers).producer(tuning)) {
       if (source.jsonl != null) {
         file = source.jsonl;
         try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {

@@ -2,6 +2,8 @@ package io.kafkamlp.cli;
 
 import io.kafkamlp.kafka.EmbeddedKafka;
 import io.kafkamlp.kafka.Topics;
+import io.kafkamlp.metrics.MetricsServer;
+import io.kafkamlp.sample.SampleLimits;
 import io.kafkamlp.spec.ModelSpec;
 import io.kafkamlp.train.ModelTrainer;
 import java.io.PrintWriter;
@@ -10,6 +12,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code kafka-mlp run}: the pipeline, on an embedded broker or an existing cluster. */
@@ -27,13 +30,22 @@ final class RunCommand implements Callable<Integer>, ModelOptions.Taker {
 
   @Mixin TrainerOptions options;
 
+  @Option(
+      names = "--role",
+      paramLabel = "all|trainer|server",
+      converter = Role.Converter.class,
+      description =
+          "Which application this process runs: all (default), trainer or server. Processes of"
+              + " one role and --application-id share its work and take it over from each other.")
+  Role role = Role.ALL;
+
   @Override
   @SuppressWarnings("try") // the shutdown hook closes the resource; close() is idempotent
   public Integer call() throws Exception {
     KafkaMlp.noteSimd();
     PrintWriter out = commandSpec.commandLine().getOut();
     Map<String, ModelSpec> models = options.models(ModelOptions.spec(commandSpec));
-    try (Running running = Running.start(options, models, out)) {
+    try (Running running = Running.start(options, role, models, out)) {
       CountDownLatch stopped = new CountDownLatch(1);
       Thread hook =
           new Thread(
@@ -58,18 +70,27 @@ final class RunCommand implements Callable<Integer>, ModelOptions.Taker {
     private final EmbeddedKafka broker;
     final Pipeline pipeline;
     final String bootstrapServers;
+    final KafkaClients kafka;
     private final PrintWriter out;
     private final java.util.concurrent.atomic.AtomicBoolean closed =
         new java.util.concurrent.atomic.AtomicBoolean();
 
-    private Running(EmbeddedKafka broker, Pipeline pipeline, String bootstrap, PrintWriter out) {
+    private Running(EmbeddedKafka broker, Pipeline pipeline, KafkaClients kafka, PrintWriter out) {
       this.broker = broker;
       this.pipeline = pipeline;
-      this.bootstrapServers = bootstrap;
+      this.bootstrapServers = kafka.bootstrapServers();
+      this.kafka = kafka;
       this.out = out;
     }
 
     static Running start(TrainerOptions options, Map<String, ModelSpec> models, PrintWriter out) {
+      return start(options, Role.ALL, models, out);
+    }
+
+    /** Starts the embedded broker (without --bootstrap-servers) and the applications of role. */
+    static Running start(
+        TrainerOptions options, Role role, Map<String, ModelSpec> models, PrintWriter out) {
+      SampleLimits limits = options.limits(models);
       EmbeddedKafka broker = null;
       String bootstrap = options.bootstrapServers;
       if (bootstrap == null) {
@@ -95,22 +116,30 @@ final class RunCommand implements Callable<Integer>, ModelOptions.Taker {
                   spec.batchSize()));
       out.flush();
       try {
+        KafkaClients kafka = options.kafka(bootstrap);
         Pipeline pipeline =
             new Pipeline(
-                bootstrap,
+                kafka,
                 models,
                 options.settings(),
                 options.applicationId,
                 options.dataDir.resolve("state"),
                 options.streamsConfig,
-                options.metricsPort);
+                limits,
+                options.metricsAddress,
+                options.metricsPort,
+                role);
         if (pipeline.metricsPort() >= 0) {
+          String host =
+              options.metricsAddress.equals(MetricsServer.ALL_INTERFACES)
+                  ? "127.0.0.1"
+                  : options.metricsAddress;
           out.printf(
-              "metrics on http://127.0.0.1:%d/metrics, first-layer weights on"
-                  + " http://127.0.0.1:%d/weights/<model>/layer0.png%n",
-              pipeline.metricsPort(), pipeline.metricsPort());
+              "metrics on http://%s:%d/metrics, first-layer weights on"
+                  + " http://%s:%d/weights/<model>/layer0.png%n",
+              host, pipeline.metricsPort(), host, pipeline.metricsPort());
         }
-        return new Running(broker, pipeline, bootstrap, out);
+        return new Running(broker, pipeline, kafka, out);
       } catch (RuntimeException e) {
         if (broker != null) {
           broker.close();

@@ -1,5 +1,6 @@
 package io.kafkamlp.cli;
 
+import io.kafkamlp.sample.SampleLimits;
 import io.kafkamlp.spec.ModelSpec;
 import io.kafkamlp.train.TrainerSettings;
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Options of the commands that run the pipeline: where Kafka is, the models, the trainer. */
@@ -26,6 +28,8 @@ final class TrainerOptions {
 
   @Option(names = "--broker-port", description = "Port of the embedded broker (default 9092).")
   int brokerPort = 9092;
+
+  @Mixin KafkaConfigOption kafkaConfig = new KafkaConfigOption();
 
   @Option(
       names = "--data-dir",
@@ -45,6 +49,28 @@ final class TrainerOptions {
           "Port of GET /metrics (Prometheus) and /weights/<model>/layer0.png (default 9404; 0: a"
               + " free port; -1: off).")
   int metricsPort = 9404;
+
+  @Option(
+      names = "--metrics-address",
+      paramLabel = "HOST",
+      description =
+          "Address the metrics endpoint binds to (default 0.0.0.0, every interface, so that"
+              + " Prometheus in another container reaches it; 127.0.0.1: this host only).")
+  String metricsAddress = "0.0.0.0";
+
+  @Option(
+      names = "--max-record-bytes",
+      description =
+          "Longest sample record accepted, in bytes, checked before parsing; longer ones go to"
+              + " samples-dlq, cut to this length (default 1048576, at most 1073741824).")
+  int maxRecordBytes = SampleLimits.DEFAULT_MAX_RECORD_BYTES;
+
+  @Option(
+      names = "--max-features",
+      description =
+          "Most features (and labels or targets) in one sample record, checked before the array"
+              + " is read; more go to samples-dlq (default 65536).")
+  int maxFeatures = SampleLimits.DEFAULT_MAX_FEATURES;
 
   @Option(
       names = "--streams-config",
@@ -94,6 +120,35 @@ final class TrainerOptions {
 
   @Option(names = "--snapshot-seconds", description = "...or every T seconds (default 5).")
   long snapshotSeconds = TrainerSettings.defaults().snapshotInterval().toSeconds();
+
+  /**
+   * The sample limits of {@code --max-record-bytes} and {@code --max-features}.
+   *
+   * @throws IllegalArgumentException if a limit is out of range, or {@code --max-features} is below
+   *     a model's inputs or outputs (its records could never pass)
+   */
+  SampleLimits limits(Map<String, ModelSpec> models) {
+    SampleLimits limits = SampleLimits.configured(maxRecordBytes, maxFeatures);
+    models.forEach(
+        (name, spec) -> {
+          int width = Math.max(spec.inputs(), spec.outputs());
+          if (width > limits.maxFeatures()) {
+            throw new IllegalArgumentException(
+                "model '"
+                    + name
+                    + "' has "
+                    + width
+                    + " inputs or outputs, more than --max-features "
+                    + limits.maxFeatures());
+          }
+        });
+    return limits;
+  }
+
+  /** The Kafka clients of {@code bootstrapServers} with the {@code --kafka-config} settings. */
+  KafkaClients kafka(String bootstrapServers) {
+    return kafkaConfig.clients(bootstrapServers);
+  }
 
   TrainerSettings settings() {
     return new TrainerSettings(

@@ -20,6 +20,7 @@ import java.util.stream.Stream;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.MetadataVersion;
@@ -31,12 +32,14 @@ import org.slf4j.LoggerFactory;
  * controller, from the Apache Kafka server artifacts, as {@code kafka-storage format} followed by
  * {@code kafka-server-start} would run it.
  *
- * <p>Clients reach it at {@link #bootstrapServers()} ({@code 127.0.0.1:<port>}, PLAINTEXT). The
- * controller listens on another free port of 127.0.0.1 that clients never need. Internal topics
- * (consumer offsets, transaction state, share-group state) have replication factor 1, min ISR 1 and
- * 5 partitions, so consumer groups and transactions (Kafka Streams {@code exactly_once_v2}) work on
- * the one node. Topics are never created automatically ({@code auto.create.topics.enable=false}):
- * create them with {@link Topics}.
+ * <p>Clients reach it at {@link #bootstrapServers()} ({@code 127.0.0.1:<port>}), PLAINTEXT unless
+ * started with another {@link SecurityProtocol} for that listener, which the broker also uses to
+ * reach itself (inter-broker traffic: transaction markers). The controller listens on another free
+ * port of 127.0.0.1, PLAINTEXT, that clients never need. Internal topics (consumer offsets,
+ * transaction state, share-group state) have replication factor 1, min ISR 1 and 5 partitions, so
+ * consumer groups and transactions (Kafka Streams {@code exactly_once_v2}) work on the one node.
+ * Topics are never created automatically ({@code auto.create.topics.enable=false}): create them
+ * with {@link Topics}.
  *
  * <p>The data directory holds the whole node (log segments and the metadata log). It is formatted
  * on first use and reused as it is afterwards, so topics, records and committed offsets survive a
@@ -54,21 +57,27 @@ public final class EmbeddedKafka implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EmbeddedKafka.class);
 
   private static final int NODE_ID = 1;
-  private static final String BROKER_LISTENER = "PLAINTEXT";
   private static final String CONTROLLER_LISTENER = "CONTROLLER";
   private static final String META_PROPERTIES = "meta.properties";
 
   private final KafkaRaftServer server;
   private final int port;
+  private final SecurityProtocol protocol;
   private final Path dataDir;
   private final boolean temporary;
   private final long startupMillis;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private EmbeddedKafka(
-      KafkaRaftServer server, int port, Path dataDir, boolean temporary, long startupMillis) {
+      KafkaRaftServer server,
+      int port,
+      SecurityProtocol protocol,
+      Path dataDir,
+      boolean temporary,
+      long startupMillis) {
     this.server = server;
     this.port = port;
+    this.protocol = protocol;
     this.dataDir = dataDir;
     this.temporary = temporary;
     this.startupMillis = startupMillis;
@@ -94,6 +103,20 @@ public final class EmbeddedKafka implements AutoCloseable {
    * keys, {@code offsets.topic.num.partitions} (5 here) first, must never change once data exists.
    */
   public static EmbeddedKafka start(int port, Path dataDir, Map<String, String> overrides) {
+    return start(port, dataDir, SecurityProtocol.PLAINTEXT, overrides);
+  }
+
+  /**
+   * Starts a broker whose client listener speaks {@code protocol}; see {@link #start(int, Path,
+   * Map)}. The listener is named after the protocol ({@code SASL_PLAINTEXT}, ...), so its settings
+   * go in {@code overrides} under {@code listener.name.<protocol in lower case>.}; for SASL/PLAIN:
+   * {@code sasl.enabled.mechanisms=PLAIN}, {@code sasl.mechanism.inter.broker.protocol=PLAIN} and
+   * {@code listener.name.sasl_plaintext.plain.sasl.jaas.config} with the broker's own {@code
+   * username} and {@code password} and a {@code user_<name>="<password>"} entry per user, the
+   * broker's own included.
+   */
+  public static EmbeddedKafka start(
+      int port, Path dataDir, SecurityProtocol protocol, Map<String, String> overrides) {
     if (port < 0 || port > 65_535) {
       throw new IllegalArgumentException("port must be in [0, 65535]: " + port);
     }
@@ -103,7 +126,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     try {
       int brokerPort = port == 0 ? freePort(-1) : port;
       int controllerPort = freePort(brokerPort);
-      Map<String, String> props = new LinkedHashMap<>(config(dir, brokerPort, controllerPort));
+      Map<String, String> props =
+          new LinkedHashMap<>(config(dir, brokerPort, controllerPort, protocol));
       props.putAll(overrides);
       KafkaConfig config = new KafkaConfig(props, false);
       if (!isFormatted(dir)) {
@@ -118,7 +142,7 @@ public final class EmbeddedKafka implements AutoCloseable {
       }
       long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin);
       log.debug("Kafka broker ready on {}:{} in {} ms (data {})", HOST, brokerPort, millis, dir);
-      return new EmbeddedKafka(server, brokerPort, dir, temporary, millis);
+      return new EmbeddedKafka(server, brokerPort, protocol, dir, temporary, millis);
     } catch (RuntimeException e) {
       if (temporary) {
         deleteRecursively(dir, e);
@@ -130,6 +154,11 @@ public final class EmbeddedKafka implements AutoCloseable {
   /** {@code 127.0.0.1:<port>}, for {@code bootstrap.servers}. */
   public String bootstrapServers() {
     return HOST + ":" + port;
+  }
+
+  /** The security protocol of the clients' listener. */
+  public SecurityProtocol securityProtocol() {
+    return protocol;
   }
 
   /** The clients' port (the picked one when started with port 0). */
@@ -172,7 +201,9 @@ public final class EmbeddedKafka implements AutoCloseable {
   }
 
   /** The single-node configuration; see the class comment for why each key is set. */
-  private static Map<String, String> config(Path dir, int brokerPort, int controllerPort) {
+  private static Map<String, String> config(
+      Path dir, int brokerPort, int controllerPort, SecurityProtocol protocol) {
+    String brokerListener = protocol.name;
     Map<String, String> c = new LinkedHashMap<>();
     c.put("process.roles", "broker,controller");
     c.put("node.id", Integer.toString(NODE_ID));
@@ -181,7 +212,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     c.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
     c.put(
         "listeners",
-        BROKER_LISTENER
+        brokerListener
             + "://"
             + HOST
             + ":"
@@ -192,12 +223,12 @@ public final class EmbeddedKafka implements AutoCloseable {
             + HOST
             + ":"
             + controllerPort);
-    c.put("advertised.listeners", BROKER_LISTENER + "://" + HOST + ":" + brokerPort);
+    c.put("advertised.listeners", brokerListener + "://" + HOST + ":" + brokerPort);
     c.put("controller.listener.names", CONTROLLER_LISTENER);
-    c.put("inter.broker.listener.name", BROKER_LISTENER);
+    c.put("inter.broker.listener.name", brokerListener);
     c.put(
         "listener.security.protocol.map",
-        BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+        brokerListener + ":" + protocol.name + "," + CONTROLLER_LISTENER + ":PLAINTEXT");
     c.put("log.dirs", dir.toString());
     c.put("auto.create.topics.enable", "false");
     // The defaults (3 replicas, min ISR 2) never create these internal topics on one node:

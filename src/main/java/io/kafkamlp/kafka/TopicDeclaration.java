@@ -77,6 +77,13 @@ public record TopicDeclaration(
         : new TopicDeclaration(name, partitions, brokers, configs);
   }
 
+  /** This declaration with topic config {@code key} set to {@code value} (added or replaced). */
+  public TopicDeclaration withConfig(String key, String value) {
+    Map<String, String> changed = new TreeMap<>(configs);
+    changed.put(key, value);
+    return new TopicDeclaration(name, partitions, replicationFactor, changed);
+  }
+
   /** The Admin API's request to create this topic. */
   public NewTopic toNewTopic() {
     return new NewTopic(name, partitions, (short) replicationFactor).configs(configs);

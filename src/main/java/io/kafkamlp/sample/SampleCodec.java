@@ -67,14 +67,14 @@ import java.util.Arrays;
  *
  * <h2>Both formats</h2>
  *
- * <p>Records are refused when empty ({@code null} or no bytes) or longer than {@link
- * #MAX_RECORD_BYTES}. {@link #parse} does not know the model: feature counts and label ranges are
- * checked by {@link SampleValidator}. Every method is thread-safe.
+ * <p>Records are refused when empty ({@code null} or no bytes), and when over the {@link
+ * SampleLimits}: longer than {@link SampleLimits#maxRecordBytes()} (checked on the raw bytes before
+ * parsing), or with more than {@link SampleLimits#maxFeatures()} features, labels or targets
+ * (checked from the binary count before the array is read, and while streaming JSON: the parser
+ * stops at the first element over the limit). {@link #parse} does not know the model: exact feature
+ * counts and label ranges are checked by {@link SampleValidator}. Every method is thread-safe.
  */
 public final class SampleCodec {
-
-  /** Records longer than this many bytes are refused before they are read. */
-  public static final int MAX_RECORD_BYTES = 1 << 20;
 
   /** The binary format's version byte. */
   public static final int BINARY_VERSION = 1;
@@ -112,28 +112,35 @@ public final class SampleCodec {
 
   private SampleCodec() {}
 
+  /** Reads one record within the {@linkplain SampleLimits#DEFAULTS default limits}. */
+  public static Sample parse(byte[] value) {
+    return parse(value, SampleLimits.DEFAULTS);
+  }
+
   /**
    * Reads one record, JSON or binary (see the class comment).
    *
    * @param value the record's value; not modified
-   * @return the sample, with finite features and targets; neither the feature count nor the label
-   *     range is checked here
+   * @param limits the largest record and feature count accepted, enforced before allocating
+   * @return the sample, with finite features and targets; neither the exact feature count nor the
+   *     label range is checked here
    * @throws RejectedSampleException with stage {@link Rejection#PARSE} and a reason naming the
-   *     problem: {@code "empty record"}, {@code "oversized record: N bytes > 1048576"}, {@code "not
-   *     JSON: ..."}, {@code "features missing"}, {@code "features must be an array of numbers"},
-   *     {@code "label must be an integer"}, {@code "both label and labels given"}, {@code "model
-   *     must be a string"}, {@code "unknown field 'x'"}, {@code "NaN or infinite feature at index
-   *     3"}, {@code "truncated binary sample"}, ...
+   *     problem: {@code "empty record"}, {@code "oversized record: 2000000 bytes > 1048576"},
+   *     {@code "too many features: more than 65536"}, {@code "not JSON: ..."}, {@code "features
+   *     missing"}, {@code "features must be an array of numbers"}, {@code "label must be an
+   *     integer"}, {@code "both label and labels given"}, {@code "model must be a string"}, {@code
+   *     "unknown field 'x'"}, {@code "NaN or infinite feature at index 3"}, {@code "truncated
+   *     binary sample"}, ...
    */
-  public static Sample parse(byte[] value) {
+  public static Sample parse(byte[] value, SampleLimits limits) {
     if (value == null || value.length == 0) {
       throw reject("empty record");
     }
-    if (value.length > MAX_RECORD_BYTES) {
-      throw reject("oversized record: " + value.length + " bytes > " + MAX_RECORD_BYTES);
+    if (value.length > limits.maxRecordBytes()) {
+      throw reject("oversized record: " + value.length + " bytes > " + limits.maxRecordBytes());
     }
     if (value.length >= 2 && value[0] == MAGIC_0 && value[1] == MAGIC_1) {
-      return parseBinary(value);
+      return parseBinary(value, limits.maxFeatures());
     }
     int i = 0;
     while (i < value.length && isWhitespace(value[i])) {
@@ -149,7 +156,7 @@ public final class SampleCodec {
               + " at byte offset "
               + i);
     }
-    return parseJson(value);
+    return parseJson(value, limits.maxFeatures());
   }
 
   /**
@@ -258,7 +265,7 @@ public final class SampleCodec {
 
   // ---- JSON -------------------------------------------------------------------------------------
 
-  private static Sample parseJson(byte[] value) {
+  private static Sample parseJson(byte[] value, int maxCount) {
     String model = Sample.DEFAULT_MODEL;
     float[] features = null;
     TargetKind kind = TargetKind.NONE;
@@ -276,7 +283,7 @@ public final class SampleCodec {
             if (features != null) {
               throw duplicate(name);
             }
-            features = readNumbers(p, v, FEATURES, "feature");
+            features = readNumbers(p, v, FEATURES, "feature", maxCount);
             break;
           case MODEL:
             if (modelSeen) {
@@ -297,7 +304,7 @@ public final class SampleCodec {
             }
             targetField = name;
             kind = kindOf(name);
-            targets = readTargets(p, v, name);
+            targets = readTargets(p, v, name, maxCount);
             break;
           default:
             throw reject("unknown field '" + clip(name) + "' (expected one of " + FIELDS + ")");
@@ -343,19 +350,20 @@ public final class SampleCodec {
     }
   }
 
-  private static float[] readTargets(JsonParser p, JsonToken v, String field) throws IOException {
+  private static float[] readTargets(JsonParser p, JsonToken v, String field, int maxCount)
+      throws IOException {
     switch (field) {
       case LABEL:
         return new float[] {readLabel(p, v, -1)};
       case LABELS:
-        return readLabels(p, v);
+        return readLabels(p, v, maxCount);
       case TARGET:
         if (v != JsonToken.VALUE_NUMBER_INT && v != JsonToken.VALUE_NUMBER_FLOAT) {
           throw reject("target must be a number, got " + describe(p, v));
         }
         return new float[] {readFinite(p, "target", 0)};
       default:
-        return readNumbers(p, v, TARGETS, "target");
+        return readNumbers(p, v, TARGETS, "target", maxCount);
     }
   }
 
@@ -375,9 +383,12 @@ public final class SampleCodec {
     return model;
   }
 
-  /** An array of numbers as floats, each finite; {@code what} names one element in reasons. */
-  private static float[] readNumbers(JsonParser p, JsonToken v, String field, String what)
-      throws IOException {
+  /**
+   * An array of at most {@code maxCount} numbers as floats, each finite; {@code what} names one
+   * element in reasons. Stops at element {@code maxCount}, before growing the buffer for it.
+   */
+  private static float[] readNumbers(
+      JsonParser p, JsonToken v, String field, String what, int maxCount) throws IOException {
     if (v != JsonToken.START_ARRAY) {
       throw reject(field + " must be an array of numbers, got " + describe(p, v));
     }
@@ -389,8 +400,11 @@ public final class SampleCodec {
         throw reject(
             field + " must be an array of numbers, element " + n + " is " + describe(p, t));
       }
+      if (n == maxCount) {
+        throw tooMany(field, maxCount);
+      }
       if (n == buffer.length) {
-        buffer = Arrays.copyOf(buffer, 2 * n);
+        buffer = Arrays.copyOf(buffer, (int) Math.min(2L * n, maxCount));
         if (buffer.length <= SCRATCH_KEPT) {
           SCRATCH.set(buffer);
         }
@@ -416,7 +430,7 @@ public final class SampleCodec {
     return f;
   }
 
-  private static float[] readLabels(JsonParser p, JsonToken v) throws IOException {
+  private static float[] readLabels(JsonParser p, JsonToken v, int maxCount) throws IOException {
     if (v != JsonToken.START_ARRAY) {
       throw reject("labels must be an array of integers, got " + describe(p, v));
     }
@@ -424,8 +438,11 @@ public final class SampleCodec {
     int n = 0;
     JsonToken t;
     while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+      if (n == maxCount) {
+        throw tooMany(LABELS, maxCount);
+      }
       if (n == labels.length) {
-        labels = Arrays.copyOf(labels, 2 * n);
+        labels = Arrays.copyOf(labels, (int) Math.min(2L * n, maxCount));
       }
       labels[n] = readLabel(p, t, n);
       n++;
@@ -527,7 +544,7 @@ public final class SampleCodec {
 
   // ---- binary -----------------------------------------------------------------------------------
 
-  private static Sample parseBinary(byte[] value) {
+  private static Sample parseBinary(byte[] value, int maxCount) {
     ByteBuffer in = ByteBuffer.wrap(value).order(ByteOrder.LITTLE_ENDIAN);
     try {
       in.position(2);
@@ -543,7 +560,7 @@ public final class SampleCodec {
       }
       TargetKind kind = kinds[kindCode];
       String model = readModelName(in);
-      float[] features = readFloats(in, "features", "feature");
+      float[] features = readFloats(in, "features", "feature", maxCount);
       float[] targets;
       switch (kind) {
         case NONE:
@@ -554,7 +571,7 @@ public final class SampleCodec {
           break;
         case LABELS:
           {
-            int m = count(in, "labels");
+            int m = count(in, "labels", maxCount);
             targets = new float[m];
             for (int i = 0; i < m; i++) {
               targets[i] = binaryLabel(in.getInt());
@@ -562,7 +579,7 @@ public final class SampleCodec {
             break;
           }
         case TARGETS:
-          targets = readFloats(in, "targets", "target");
+          targets = readFloats(in, "targets", "target", maxCount);
           break;
         default:
           throw new AssertionError(kind);
@@ -608,10 +625,14 @@ public final class SampleCodec {
     }
   }
 
-  private static int count(ByteBuffer in, String field) {
+  /** A count from the binary header, checked against the limit before anything is read. */
+  private static int count(ByteBuffer in, String field, int maxCount) {
     int n = in.getInt();
     if (n < 0) {
       throw reject("negative " + field + " count " + n + " in binary sample");
+    }
+    if (n > maxCount) {
+      throw reject("too many " + field + ": " + n + " > " + maxCount);
     }
     if (4L * n > in.remaining()) {
       throw reject(
@@ -628,8 +649,8 @@ public final class SampleCodec {
     return n;
   }
 
-  private static float[] readFloats(ByteBuffer in, String field, String what) {
-    int n = count(in, field);
+  private static float[] readFloats(ByteBuffer in, String field, String what, int maxCount) {
+    int n = count(in, field, maxCount);
     if (n == 0) {
       return NO_VALUES;
     }
@@ -674,6 +695,10 @@ public final class SampleCodec {
   /** {@code text} cut to a header-friendly length. */
   static String clip(String text) {
     return text.length() <= CLIP ? text : text.substring(0, CLIP) + "...";
+  }
+
+  private static RejectedSampleException tooMany(String field, int maxCount) {
+    return reject("too many " + field + ": more than " + maxCount);
   }
 
   private static RejectedSampleException reject(String reason) {

@@ -4,6 +4,7 @@ import io.kafkamlp.sample.PredictionCodec;
 import io.kafkamlp.sample.RejectedSampleException;
 import io.kafkamlp.sample.Sample;
 import io.kafkamlp.sample.SampleCodec;
+import io.kafkamlp.sample.SampleLimits;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -25,6 +26,7 @@ public final class PredictorProcessor implements Processor<byte[], byte[], byte[
 
   private final Map<String, SnapshotPredictor> predictors = new HashMap<>();
   private final ServingObserver observer;
+  private final SampleLimits limits;
   private ProcessorContext<byte[], byte[]> context;
   private KeyValueStore<String, byte[]> snapshots;
 
@@ -33,7 +35,16 @@ public final class PredictorProcessor implements Processor<byte[], byte[], byte[
   }
 
   public PredictorProcessor(ServingObserver observer) {
+    this(observer, SampleLimits.DEFAULTS);
+  }
+
+  /**
+   * @param limits the largest record and feature count answered; bigger records are skipped
+   *     unparsed (the trainer refuses them by the same limits)
+   */
+  public PredictorProcessor(ServingObserver observer, SampleLimits limits) {
     this.observer = observer;
+    this.limits = limits;
   }
 
   @Override
@@ -46,7 +57,7 @@ public final class PredictorProcessor implements Processor<byte[], byte[], byte[
   public void process(Record<byte[], byte[]> record) {
     Sample sample;
     try {
-      sample = SampleCodec.parse(record.value() == null ? new byte[0] : record.value());
+      sample = SampleCodec.parse(record.value() == null ? new byte[0] : record.value(), limits);
     } catch (RejectedSampleException e) {
       return;
     }

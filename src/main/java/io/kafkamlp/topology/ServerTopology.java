@@ -1,6 +1,7 @@
 package io.kafkamlp.topology;
 
 import io.kafkamlp.kafka.Topics;
+import io.kafkamlp.sample.SampleLimits;
 import io.kafkamlp.serve.PredictorProcessor;
 import io.kafkamlp.serve.ServingObserver;
 import io.kafkamlp.serve.SnapshotStoreUpdater;
@@ -33,6 +34,14 @@ public final class ServerTopology {
 
   /** As above, with an observer of predictions (metrics). */
   public static void build(StreamsBuilder builder, ServingObserver observer) {
+    build(builder, observer, SampleLimits.DEFAULTS);
+  }
+
+  /**
+   * As above, with the record size and feature count limits: requests over them are not answered
+   * (the trainer sends them to the dead-letter topic).
+   */
+  public static void build(StreamsBuilder builder, ServingObserver observer, SampleLimits limits) {
     builder.addGlobalStore(
         Stores.keyValueStoreBuilder(
                 Stores.inMemoryKeyValueStore(PredictorProcessor.SNAPSHOT_STORE),
@@ -45,7 +54,7 @@ public final class ServerTopology {
     builder.stream(
             Topics.SAMPLES,
             Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("requests"))
-        .process(() -> new PredictorProcessor(observer), Named.as("predictor"))
+        .process(() -> new PredictorProcessor(observer, limits), Named.as("predictor"))
         .to(
             Topics.PREDICTIONS,
             Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("predictions"));

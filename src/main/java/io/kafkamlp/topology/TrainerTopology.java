@@ -1,6 +1,7 @@
 package io.kafkamlp.topology;
 
 import io.kafkamlp.kafka.Topics;
+import io.kafkamlp.sample.SampleLimits;
 import io.kafkamlp.spec.ModelSpec;
 import io.kafkamlp.train.SampleRouter;
 import io.kafkamlp.train.SampleRouter.Route;
@@ -55,6 +56,20 @@ public final class TrainerTopology {
       TrainerSettings settings,
       TrainerRegistry registry,
       TrainerObserver observer) {
+    build(builder, models, settings, registry, observer, SampleLimits.DEFAULTS);
+  }
+
+  /**
+   * As above, with the record size and feature count limits: records over them go to the
+   * dead-letter topic unparsed (see {@link SampleRouter}).
+   */
+  public static void build(
+      StreamsBuilder builder,
+      Map<String, ModelSpec> models,
+      TrainerSettings settings,
+      TrainerRegistry registry,
+      TrainerObserver observer,
+      SampleLimits limits) {
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(TrainerProcessor.CHECKPOINT_STORE),
@@ -73,7 +88,7 @@ public final class TrainerTopology {
         builder.stream(
                 Topics.SAMPLES,
                 Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("samples"))
-            .process(() -> new SampleRouter(models, split, observer), Named.as("route"));
+            .process(() -> new SampleRouter(models, split, observer, limits), Named.as("route"));
 
     routed
         .filter((key, value) -> SampleRouter.route(value) == Route.REJECT, Named.as("rejected"))

@@ -4,6 +4,7 @@ import io.kafkamlp.sample.RejectedSampleException;
 import io.kafkamlp.sample.Rejection;
 import io.kafkamlp.sample.Sample;
 import io.kafkamlp.sample.SampleCodec;
+import io.kafkamlp.sample.SampleLimits;
 import io.kafkamlp.sample.SampleValidator;
 import io.kafkamlp.spec.ModelSpec;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +24,11 @@ import org.apache.kafka.streams.processor.api.Record;
  * records to one task; or {@code REJECT} followed by the original bytes under the original key,
  * with headers {@code error.stage} and {@code error.reason} added for the dead-letter topic. Valid
  * unlabeled records (prediction requests, answered by the server) are dropped here.
+ *
+ * <p>Records over the {@link SampleLimits} are refused before they are parsed. A record longer than
+ * {@link SampleLimits#maxRecordBytes()} goes to the dead-letter topic cut to that length, with its
+ * full length in header {@code error.original.length}, so that the dead-letter topic never holds a
+ * record bigger than the pipeline accepts.
  */
 public final class SampleRouter implements Processor<byte[], byte[], byte[], byte[]> {
 
@@ -31,6 +37,9 @@ public final class SampleRouter implements Processor<byte[], byte[], byte[], byt
 
   /** Header naming the stage that refused a record: parse or validate. */
   public static final String STAGE_HEADER = "error.stage";
+
+  /** Header with the length in bytes (decimal) of a record cut short for the dead-letter topic. */
+  public static final String ORIGINAL_LENGTH_HEADER = "error.original.length";
 
   /** The first byte of every output value. */
   public enum Route {
@@ -41,6 +50,7 @@ public final class SampleRouter implements Processor<byte[], byte[], byte[], byt
   private final Map<String, ModelSpec> models;
   private final ValidationSplit split;
   private final TrainerObserver observer;
+  private final SampleLimits limits;
   private ProcessorContext<byte[], byte[]> context;
 
   /**
@@ -56,9 +66,22 @@ public final class SampleRouter implements Processor<byte[], byte[], byte[], byt
    */
   public SampleRouter(
       Map<String, ModelSpec> models, ValidationSplit split, TrainerObserver observer) {
+    this(models, split, observer, SampleLimits.DEFAULTS);
+  }
+
+  /**
+   * @param limits the largest record and feature count accepted; bigger records are refused
+   *     unparsed
+   */
+  public SampleRouter(
+      Map<String, ModelSpec> models,
+      ValidationSplit split,
+      TrainerObserver observer,
+      SampleLimits limits) {
     this.models = Map.copyOf(models);
     this.split = split;
     this.observer = observer;
+    this.limits = limits;
   }
 
   @Override
@@ -71,7 +94,7 @@ public final class SampleRouter implements Processor<byte[], byte[], byte[], byt
     byte[] value = record.value();
     Sample sample;
     try {
-      sample = SampleCodec.parse(value == null ? new byte[0] : value);
+      sample = SampleCodec.parse(value == null ? new byte[0] : value, limits);
     } catch (RejectedSampleException e) {
       reject(record, e.rejection());
       return;
@@ -107,6 +130,12 @@ public final class SampleRouter implements Processor<byte[], byte[], byte[], byt
     headers.add(STAGE_HEADER, rejection.stage().getBytes(StandardCharsets.UTF_8));
     headers.add(REASON_HEADER, rejection.reason().getBytes(StandardCharsets.UTF_8));
     byte[] original = record.value() == null ? new byte[0] : record.value();
+    if (original.length > limits.maxRecordBytes()) {
+      headers.add(
+          ORIGINAL_LENGTH_HEADER,
+          Integer.toString(original.length).getBytes(StandardCharsets.UTF_8));
+      original = java.util.Arrays.copyOf(original, limits.maxRecordBytes());
+    }
     context.forward(record.withValue(tagged(Route.REJECT, original)).withHeaders(headers));
     observer.onRejected(rejection);
   }

@@ -2,6 +2,7 @@ package io.kafkamlp.train;
 
 import io.kafkamlp.sample.Sample;
 import io.kafkamlp.sample.SampleCodec;
+import io.kafkamlp.sample.SampleLimits;
 import java.util.Arrays;
 
 /**
@@ -24,6 +25,7 @@ public record TrainingRecord(Sample sample, boolean validation) {
       throw new IllegalArgumentException("not a training record");
     }
     return new TrainingRecord(
-        SampleCodec.parse(Arrays.copyOfRange(bytes, 1, bytes.length)), bytes[0] == 1);
+        SampleCodec.parse(Arrays.copyOfRange(bytes, 1, bytes.length), SampleLimits.NONE),
+        bytes[0] == 1);
   }
 }

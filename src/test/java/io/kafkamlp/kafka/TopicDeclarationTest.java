@@ -56,6 +56,22 @@ class TopicDeclarationTest {
   }
 
   @Test
+  void shouldAddOrReplaceOneConfigWhenWithConfig() {
+    // Given
+    TopicDeclaration dlq = byName(TopicDeclaration.load()).get(Topics.DLQ);
+
+    // When
+    TopicDeclaration sized = dlq.withConfig("max.message.bytes", "2162688");
+    TopicDeclaration resized = sized.withConfig("max.message.bytes", "1114112");
+
+    // Then
+    assertEquals("2162688", sized.configs().get("max.message.bytes"));
+    assertEquals("1114112", resized.configs().get("max.message.bytes"));
+    assertEquals(dlq.configs().size() + 1, resized.configs().size());
+    assertEquals(dlq.partitions(), resized.partitions());
+  }
+
+  @Test
   void shouldMapConfigPrefixedKeysToTopicConfigs() {
     // Given
     Properties properties = properties("name=t", "partitions=2", "replication.factor=1");

@@ -280,7 +280,7 @@ class SampleCodecTest {
   @Test
   void shouldRejectOversizedRecordsWhenLongerThanOneMebibyte() {
     // Given
-    byte[] value = new byte[SampleCodec.MAX_RECORD_BYTES + 1];
+    byte[] value = new byte[SampleLimits.DEFAULT_MAX_RECORD_BYTES + 1];
     value[0] = '{';
 
     // When
@@ -336,8 +336,12 @@ class SampleCodecTest {
             "negative features count -1"),
         Arguments.of(
             "feature count beyond the record",
+            binary(header(0), b -> b.putInt(1000).putFloat(1f)),
+            "truncated binary sample: 1000 features need 4000 bytes"),
+        Arguments.of(
+            "feature count beyond the limit",
             binary(header(0), b -> b.putInt(Integer.MAX_VALUE).putFloat(1f)),
-            "truncated binary sample: 2147483647 features need 8589934588 bytes"),
+            "too many features: 2147483647 > 65536"),
         Arguments.of(
             "NaN feature",
             binary(

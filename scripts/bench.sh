@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# The performance benchmark of issue 5 in one go, on this machine:
+#   1. kernel: JMH TrainStepBenchmark (784-256-128-10 ReLU/softmax/Adam, float, SIMD on, one
+#      thread), batch 32 and 256, samples/s (JMH -rf json);
+#   2. peer: bench/pytorch_train_step.py, one thread, batch 32 and 256, when torch imports;
+#      otherwise it says how to get it (apt-get install python3-torch) and skips: nothing is
+#      installed here;
+#   3-7. `java -jar target/kafka-mlp.jar bench`: Kafka limit (passthrough), end to end (JSON and
+#      binary), serving latency while training, the pipeline JVM's peak heap, one- and ten-pass
+#      accuracy; it merges 1 and 2 and writes the report.
+# Writes target/bench/report.md and report.json (plus jmh.json, peer.json, bench.log and the runs'
+# logs under target/bench/work) and prints the markdown. About 17 minutes on a quiet 2-core
+# machine; --quick takes about 5 and its numbers are not for reporting.
+#
+# Usage: scripts/bench.sh [--quick] [--repeats N] [--skip-build] [--out DIR] [-- BENCH OPTIONS...]
+#   --quick       short runs everywhere (development)
+#   --repeats N   runs per Kafka rate (default 3; JMH always 2 forks x 5 iterations)
+#   --skip-build  use the jars already in target/
+#   --out DIR     report folder (default target/bench)
+#   after --       more options for `kafka-mlp bench` (see `java -jar target/kafka-mlp.jar bench -h`)
+# Environment: JAVA (default java), PYTHON (default /usr/bin/python3 if present, else python3).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+quick=0
+skip_build=0
+out=target/bench
+bench_args=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) quick=1 ;;
+    --repeats) bench_args+=(--repeats "$2"); shift ;;
+    --skip-build) skip_build=1 ;;
+    --out) out="$2"; shift ;;
+    --) shift; bench_args+=("$@"); break ;;
+    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+    *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+java=${JAVA:-java}
+if [ -z "${PYTHON:-}" ]; then
+  if [ -x /usr/bin/python3 ]; then PYTHON=/usr/bin/python3; else PYTHON=python3; fi
+fi
+start=$(date +%s)
+mkdir -p "$out"
+say() { printf '\n== %s (%ds)\n' "$*" "$(($(date +%s) - start))"; }
+
+if [ "$skip_build" = 0 ]; then
+  say "building target/kafka-mlp.jar and target/benchmarks.jar (mvn -Pbench package)"
+  # -Pbench builds both jars; the kafka-mlp.jar it leaves also holds the JMH classes: rebuild
+  # without -Pbench before shipping it.
+  mvn -B -q -Pbench -DskipTests package
+fi
+
+say "1. kernel: JMH TrainStepBenchmark, float, batch 32 and 256"
+if [ "$quick" = 1 ]; then
+  jmh_opts=(-f 1 -wi 1 -w 1 -i 2 -r 1)
+else
+  jmh_opts=(-f 2 -wi 3 -w 2 -i 5 -r 2)
+fi
+"$java" -jar target/benchmarks.jar 'TrainStepBenchmark.trainStep' -p precision=float \
+  -p batchSize=32,256 "${jmh_opts[@]}" -rf json -rff "$out/jmh.json" | tail -n 4
+
+say "2. peer: PyTorch, one thread, batch 32 and 256"
+if "$PYTHON" -c 'import torch' 2>/dev/null; then
+  if [ "$quick" = 1 ]; then
+    peer_opts=(--seconds 0.5 --repeats 2 --warmup 1)
+  else
+    peer_opts=()
+  fi
+  "$PYTHON" bench/pytorch_train_step.py 32 256 "${peer_opts[@]}" --json "$out/peer.json"
+else
+  reason="torch does not import in $PYTHON: apt-get install python3-torch (Debian) to compare with PyTorch"
+  echo "skipped: $reason"
+  printf '{"skipped": "%s"}\n' "$reason" > "$out/peer.json"
+fi
+
+say "3-7. Kafka limit, end to end, serving, memory, accuracy (kafka-mlp bench)"
+if [ "$quick" = 1 ]; then
+  bench_args=(--quick "${bench_args[@]}")
+fi
+status=0
+"$java" --add-modules jdk.incubator.vector -jar target/kafka-mlp.jar bench --out "$out" \
+  --kernel-result "$out/jmh.json" --peer-result "$out/peer.json" ${bench_args[@]+"${bench_args[@]}"} \
+  2> "$out/bench.log" || status=$?
+
+say "done (report in $out/report.md and $out/report.json, logs in $out/bench.log)"
+exit "$status"

@@ -1,0 +1,278 @@
+package io.kafkamlp.bench;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kafkamlp.replay.SampleFormat;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * Renders {@link BenchResults} as the markdown report (one table of measures, one of the issue's
+ * targets, the definitions) and as JSON (every run, the medians and the targets; NaN written as
+ * null). Pure functions of the results.
+ */
+public final class BenchReport {
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .enable(SerializationFeature.WRITE_ENUMS_USING_TO_STRING);
+
+  /** How the rates are defined and why: printed under the tables. */
+  static final List<String> NOTES =
+      List.of(
+          "Every rate is the median of the repeated runs (kernel: of every measured JMH"
+              + " iteration of every fork). Each Kafka run uses a fresh embedded broker in the"
+              + " benchmark's JVM; the pipeline runs in a JVM of its own (`run"
+              + " --bootstrap-servers`), so its heap is its own.",
+          "Records are produced concurrently with the processing, at full speed, by one"
+              + " producer in the broker's JVM (512 KiB batches, 20 ms linger), as `demo` does:"
+              + " the rate says whether the pipeline keeps up with a fast source, producer and"
+              + " broker sharing the machine with it, as they would here. Pre-producing would"
+              + " leave out the producer's cost and measure a backlog drain instead.",
+          "End to end = training samples learned / (time the last was learned - time the first"
+              + " record was sent); learned is read from the pipeline's"
+              + " `mlp_samples_trained_total`, scraped every 200 ms (end late by at most one"
+              + " scrape: the rate is understated, never overstated). Validation records (10%)"
+              + " are processed too but not counted.",
+          "Kafka limit = a Kafka Streams passthrough (`samples` to an output topic) with the"
+              + " trainer's own settings (exactly_once_v2), fed the same records the same way;"
+              + " records / (last output record's broker append time - first send).",
+          "Serving latency = prediction arrival at a consumer - the request record's timestamp"
+              + " (set at send, linger.ms 0); requests at a fixed rate, open loop, while a labeled"
+              + " stream at a fixed rate (by default 0.9 x the end-to-end binary rate) keeps the"
+              + " trainer busy; nearest-rank percentiles.",
+          "Memory = the pipeline JVM's `jvm_memory_used_bytes{area=\"heap\"}` (summed) and"
+              + " `jvm_gc_live_data_size_bytes`, scraped every 200 ms; largest over all its runs.");
+
+  private BenchReport() {}
+
+  /** The markdown report. */
+  public static String markdown(BenchResults r) {
+    StringBuilder md = new StringBuilder();
+    BenchResults.Setup s = r.setup();
+    md.append("# kafka-mlp benchmark, ")
+        .append(DateTimeFormatter.ISO_LOCAL_DATE.format(r.date().atOffset(ZoneOffset.UTC)))
+        .append("\n\n");
+    md.append(
+        f(
+            "Machine: %s, %d cores; %s; %s. Started %s.%n%n",
+            r.machine().cpu(),
+            r.machine().cores(),
+            r.machine().java(),
+            r.machine().os(),
+            r.date()));
+    md.append(
+        f(
+            "Setup: %s, %,d training records per pass, %,d test records scored, %d repeat(s)"
+                + " per rate, pipeline JVM -Xmx%s.%n%n",
+            s.data(), s.samplesPerPass(), s.testSamples(), s.repeats(), s.pipelineHeap()));
+    md.append("| measure | value | detail |\n|---|---|---|\n");
+    for (Kernel k : r.kernel()) {
+      row(
+          md,
+          "kernel (JMH train step, 1 thread, SIMD), batch " + k.batchSize(),
+          rate(k.samplesPerSecond(), "samples/s"),
+          f("%d fork(s) x %d iteration(s)", k.forks(), k.iterations()));
+    }
+    if (r.peer() != null && r.peer().skipped() != null) {
+      row(md, "peer (PyTorch, 1 thread)", "skipped", r.peer().skipped());
+    } else if (r.peer() != null) {
+      r.peer()
+          .samplesPerSecond()
+          .forEach(
+              (batch, rate) ->
+                  row(md, r.peer().name() + ", batch " + batch, rate(rate, "samples/s"), ""));
+    }
+    for (SampleFormat format : SampleFormat.values()) {
+      List<Passthrough.Run> runs =
+          r.passthrough().stream().filter(x -> x.format() == format).toList();
+      if (!runs.isEmpty()) {
+        row(
+            md,
+            "Kafka limit (passthrough, exactly_once_v2), " + format,
+            rate(r.passthroughRate(format), "records/s"),
+            "runs: " + join(runs.stream().map(Passthrough.Run::recordsPerSecond).toList()));
+      }
+    }
+    for (SampleFormat format : SampleFormat.values()) {
+      List<EndToEnd.Run> runs = r.endToEnd().stream().filter(x -> x.format() == format).toList();
+      if (!runs.isEmpty()) {
+        double limit = r.passthroughRate(format);
+        row(
+            md,
+            "end to end (exactly_once_v2), " + format,
+            rate(r.endToEndRate(format), "samples/s"),
+            "runs: "
+                + join(runs.stream().map(EndToEnd.Run::samplesPerSecond).toList())
+                + (Double.isNaN(limit)
+                    ? ""
+                    : f("; %.2f of the Kafka limit", r.endToEndRate(format) / limit)));
+      }
+    }
+    for (Serving.Run run : r.serving()) {
+      row(
+          md,
+          f("serving latency p50 / p99 / max, %s", run.format()),
+          f("%d / %d / %d ms", run.p50Millis(), run.p99Millis(), run.maxMillis()),
+          f(
+              "%,d requests at %,.0f/s, %,d answered by a model, %d no-model-yet; labeled"
+                  + " stream at %,.0f/s meanwhile, %,.0f samples/s learned",
+              run.requests(),
+              run.requestsPerSecond(),
+              run.answered(),
+              run.noModelYet(),
+              run.offeredTrainingRate(),
+              run.trainingSamplesPerSecond()));
+    }
+    if (!r.memory().isEmpty()) {
+      row(
+          md,
+          "peak heap of the pipeline JVM (-Xmx" + s.pipelineHeap() + ")",
+          f("%.0f MiB used", r.peakHeapUsed() / (1 << 20)),
+          f(
+              "live after GC %.0f MiB%s; largest over %d run(s)",
+              r.peakLiveData() / (1 << 20),
+              r.outOfMemory() ? "; OUT OF MEMORY" : "",
+              r.memory().size()));
+    }
+    if (!Double.isNaN(r.onePassTestAccuracy()) || !Double.isNaN(r.onePassPrequentialAccuracy())) {
+      row(
+          md,
+          "accuracy after one pass",
+          f("test %.4f", r.onePassTestAccuracy()),
+          f("prequential %.4f (medians over the end-to-end runs)", r.onePassPrequentialAccuracy()));
+    }
+    if (r.accuracy() != null) {
+      EndToEnd.Run a = r.accuracy();
+      row(
+          md,
+          f("accuracy after %d passes (%s)", a.passes(), a.format()),
+          f("test %.4f", a.testAccuracy()),
+          f(
+              "prequential %.4f; %,d samples in %.0f s, %,.0f samples/s",
+              a.prequentialAccuracy(), a.samplesLearned(), a.seconds(), a.samplesPerSecond()));
+    }
+    md.append(
+        "\n## Targets (issue 5)\n\n| target | measured | bar | status |\n|---|---|---|---|\n");
+    for (Target t : Target.of(r)) {
+      md.append(f("| %s | %s | %s | %s |%n", t.name(), t.measured(), t.bar(), t.status()));
+    }
+    if (!r.failures().isEmpty()) {
+      md.append("\n## Failed runs\n\n");
+      r.failures().forEach(failure -> md.append("* ").append(failure).append('\n'));
+    }
+    md.append("\n## How it is measured\n\n");
+    NOTES.forEach(n -> md.append("* ").append(n).append('\n'));
+    return md.toString();
+  }
+
+  /** The JSON report. */
+  public static String json(BenchResults r) {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("date", r.date().toString());
+    root.set("machine", JSON.valueToTree(r.machine()));
+    root.set("setup", JSON.valueToTree(r.setup()));
+    ArrayNode kernel = root.putArray("kernel");
+    r.kernel().forEach(k -> kernel.add(JSON.valueToTree(k)));
+    root.set("peer", r.peer() == null ? null : JSON.valueToTree(r.peer()));
+    ObjectNode passthrough = root.putObject("passthrough");
+    ObjectNode endToEnd = root.putObject("endToEnd");
+    for (SampleFormat format : SampleFormat.values()) {
+      ObjectNode p = passthrough.putObject(format.toString());
+      num(p, "medianRecordsPerSecond", r.passthroughRate(format));
+      ArrayNode pRuns = p.putArray("runs");
+      r.passthrough().stream()
+          .filter(x -> x.format() == format)
+          .forEach(
+              x -> {
+                ObjectNode run = JSON.valueToTree(x);
+                num(run, "recordsPerSecond", x.recordsPerSecond());
+                pRuns.add(run);
+              });
+      ObjectNode e = endToEnd.putObject(format.toString());
+      num(e, "medianSamplesPerSecond", r.endToEndRate(format));
+      ArrayNode eRuns = e.putArray("runs");
+      r.endToEnd().stream()
+          .filter(x -> x.format() == format)
+          .forEach(x -> eRuns.add(endToEndRun(x)));
+    }
+    ObjectNode serving = root.putObject("serving");
+    num(serving, "medianP50Millis", r.servingP50());
+    num(serving, "medianP99Millis", r.servingP99());
+    ArrayNode sRuns = serving.putArray("runs");
+    r.serving().forEach(x -> sRuns.add(nanToNull(JSON.valueToTree(x))));
+    ObjectNode memory = root.putObject("memory");
+    memory.put("maxHeap", r.setup().pipelineHeap());
+    num(memory, "peakHeapUsedBytes", r.peakHeapUsed());
+    num(memory, "peakLiveDataBytes", r.peakLiveData());
+    memory.put("outOfMemory", r.outOfMemory());
+    ObjectNode accuracy = root.putObject("accuracy");
+    num(accuracy, "onePassTestAccuracy", r.onePassTestAccuracy());
+    num(accuracy, "onePassPrequentialAccuracy", r.onePassPrequentialAccuracy());
+    accuracy.set("passes", r.accuracy() == null ? null : endToEndRun(r.accuracy()));
+    ArrayNode targets = root.putArray("targets");
+    Target.of(r).forEach(t -> targets.add(JSON.valueToTree(t)));
+    ArrayNode failures = root.putArray("failures");
+    r.failures().forEach(failures::add);
+    ArrayNode notes = root.putArray("notes");
+    NOTES.forEach(notes::add);
+    try {
+      return JSON.writeValueAsString(root) + "\n";
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e); // a tree of plain nodes always serializes
+    }
+  }
+
+  private static ObjectNode endToEndRun(EndToEnd.Run run) {
+    ObjectNode node = nanToNull(JSON.valueToTree(run));
+    num(node, "samplesPerSecond", run.samplesPerSecond());
+    return node;
+  }
+
+  /** The node with every NaN number (which JSON cannot hold) replaced by null, recursively. */
+  private static ObjectNode nanToNull(ObjectNode node) {
+    node.fieldNames()
+        .forEachRemaining(
+            name -> {
+              var value = node.get(name);
+              if (value.isDouble() && Double.isNaN(value.doubleValue())) {
+                node.putNull(name);
+              } else if (value.isObject()) {
+                nanToNull((ObjectNode) value);
+              }
+            });
+    return node;
+  }
+
+  private static void num(ObjectNode node, String name, double v) {
+    if (Double.isNaN(v)) {
+      node.putNull(name);
+    } else {
+      node.put(name, v);
+    }
+  }
+
+  private static void row(StringBuilder md, String measure, String value, String detail) {
+    md.append("| ").append(measure).append(" | ").append(value).append(" | ");
+    md.append(detail).append(" |\n");
+  }
+
+  private static String rate(double value, String unit) {
+    return Double.isNaN(value) ? "-" : f("%,.0f %s", value, unit);
+  }
+
+  private static String join(List<Double> values) {
+    return values.stream().map(v -> f("%,.0f", v)).collect(Collectors.joining(" / "));
+  }
+
+  private static String f(String pattern, Object... args) {
+    return String.format(Locale.ROOT, pattern, args);
+  }
+}

@@ -1,0 +1,125 @@
+package io.kafkamlp.bench;
+
+import io.kafkamlp.kafka.Topics;
+import io.kafkamlp.replay.ReplayClients;
+import io.kafkamlp.replay.SampleFormat;
+import io.kafkamlp.replay.TestScorer;
+import io.kafkamlp.replay.TrainingReplay;
+import io.kafkamlp.sample.Sample;
+import io.kafkamlp.serve.ModelSnapshot;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * One end-to-end run: a fresh broker in this JVM, the pipeline in its own JVM ({@link
+ * PipelineProcess}), the training set produced concurrently at full speed while the pipeline
+ * validates, normalizes, batches, trains, checkpoints and snapshots ({@code exactly_once_v2}); then
+ * the test set scored from the {@code predictions} topic and the pipeline stopped cleanly.
+ *
+ * <p>The rate is training samples learned / (the time the last was learned - the time the first
+ * record was sent). "Learned" is read from the pipeline's {@code mlp_samples_trained_total},
+ * scraped every {@link BenchSettings#scrapeInterval()}, so the end is late by at most one interval
+ * plus one scrape: the rate is slightly understated, never overstated.
+ */
+public final class EndToEnd {
+
+  private EndToEnd() {}
+
+  /**
+   * One end-to-end run.
+   *
+   * @param format the records' format
+   * @param passes passes over the training set
+   * @param samplesLearned training samples learned (whole batches of the training split)
+   * @param seconds from the first record sent to the last sample learned
+   * @param producerSeconds from the first record sent to the last acknowledged
+   * @param testAccuracy accuracy on the test set from the predictions topic; NaN when not scored
+   * @param prequentialAccuracy the final snapshot's prequential accuracy over the whole run
+   * @param memory the pipeline JVM's peaks
+   */
+  public record Run(
+      SampleFormat format,
+      int passes,
+      long samplesLearned,
+      double seconds,
+      double producerSeconds,
+      double testAccuracy,
+      double prequentialAccuracy,
+      MemoryPeak memory) {
+    /** Training samples learned per second, end to end. */
+    public double samplesPerSecond() {
+      return samplesLearned / seconds;
+    }
+  }
+
+  /**
+   * Runs {@code replay} through a fresh pipeline in {@code dir}, then scores {@code test} (none:
+   * not scored).
+   *
+   * @throws java.util.concurrent.TimeoutException if training does not finish within the timeout
+   * @throws IllegalStateException if the pipeline does not start
+   */
+  public static Run run(BenchSettings settings, TrainingReplay replay, List<Sample> test, Path dir)
+      throws Exception {
+    try (BenchBroker broker = BenchBroker.start(dir.resolve("broker"), List.of());
+        PipelineProcess pipeline =
+            PipelineProcess.start(
+                broker.bootstrapServers(), settings.pipelineHeap(), dir.resolve("pipeline"));
+        MetricsSampler sampler =
+            new MetricsSampler(pipeline.metricsUri(), settings.scrapeInterval())) {
+      String bootstrap = broker.bootstrapServers();
+      pipeline.awaitReady(sampler, settings.timeout());
+      long expected = replay.expectedTrained(settings.validationFraction(), settings.batchSize());
+      CompletableFuture<TrainingReplay.Produced> produced =
+          Background.start("bench-producer", () -> replay.produce(ReplayClients.plain(bootstrap)));
+      long learnedAt = sampler.awaitTrained(expected, settings.timeout());
+      TrainingReplay.Produced sent = produced.get();
+      double testAccuracy =
+          test.isEmpty()
+              ? Double.NaN
+              : TestScorer.score(
+                      ReplayClients.plain(bootstrap), test, replay.format(), settings.timeout())
+                  .accuracy();
+      MemoryPeak memory = MemoryPeak.of(sampler, pipeline);
+      pipeline.close();
+      ModelSnapshot last = latestSnapshot(bootstrap);
+      return new Run(
+          replay.format(),
+          replay.passes(),
+          expected,
+          (learnedAt - sent.firstSendMillis()) / 1e3,
+          sent.seconds(),
+          testAccuracy,
+          last == null ? Double.NaN : last.metrics().cumulativePrequentialAccuracy(),
+          memory);
+    }
+  }
+
+  /** The default model's latest snapshot on the (one-partition) snapshot topic, or null. */
+  static ModelSnapshot latestSnapshot(String bootstrap) {
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        ReplayClients.committedConsumer(ReplayClients.plain(bootstrap))) {
+      TopicPartition partition = new TopicPartition(Topics.SNAPSHOTS, 0);
+      consumer.assign(List.of(partition));
+      consumer.seekToEnd(List.of(partition));
+      long end = consumer.position(partition);
+      consumer.seek(partition, Math.max(0, end - 10));
+      ModelSnapshot latest = null;
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (consumer.position(partition) < end && System.nanoTime() < deadline) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          ModelSnapshot s = ModelSnapshot.fromBytes(r.value());
+          if (s.model().equals(Sample.DEFAULT_MODEL)) {
+            latest = s;
+          }
+        }
+      }
+      return latest;
+    }
+  }
+}

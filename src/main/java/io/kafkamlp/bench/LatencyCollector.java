@@ -1,0 +1,138 @@
+package io.kafkamlp.bench;
+
+import io.kafkamlp.kafka.Topics;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Reads the {@code predictions} topic on a thread of its own from the moment it is created, and for
+ * each answer whose key starts with a prefix records its latency: the time the consumer got it
+ * minus the record's timestamp, which the server copies from the request, and the request's
+ * producer set when it was sent. The server is {@code at_least_once}, so the consumer reads
+ * uncommitted records, as soon as they are written.
+ *
+ * <p>Thread-safe; {@link #close} stops the thread.
+ */
+final class LatencyCollector implements AutoCloseable {
+
+  private static final byte[] NO_MODEL = "\"no-model-yet\"".getBytes(StandardCharsets.UTF_8);
+
+  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final String measuredPrefix;
+  private final String probePrefix;
+  private final Thread thread;
+  private long[] latencies = new long[1024];
+  private int answered;
+  private int noModelYet;
+  private boolean probeAnswered;
+
+  /**
+   * @param measuredPrefix key prefix of the requests whose latency counts
+   * @param probePrefix key prefix of warm-up requests: only whether one got a model's answer counts
+   */
+  LatencyCollector(String bootstrapServers, String measuredPrefix, String probePrefix) {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    List<TopicPartition> partitions =
+        consumer.partitionsFor(Topics.PREDICTIONS).stream()
+            .map(p -> new TopicPartition(Topics.PREDICTIONS, p.partition()))
+            .toList();
+    consumer.assign(partitions);
+    consumer.seekToEnd(partitions);
+    partitions.forEach(consumer::position);
+    this.measuredPrefix = measuredPrefix;
+    this.probePrefix = probePrefix;
+    thread = new Thread(this::loop, "bench-latency-collector");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  private void loop() {
+    try {
+      while (true) {
+        var records = consumer.poll(Duration.ofMillis(100));
+        long now = System.currentTimeMillis();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+          record(
+              new String(r.key(), StandardCharsets.UTF_8), noModel(r.value()), now - r.timestamp());
+        }
+      }
+    } catch (WakeupException e) {
+      // closing
+    } finally {
+      consumer.close(Duration.ofSeconds(5));
+    }
+  }
+
+  private static boolean noModel(byte[] value) {
+    outer:
+    for (int i = 0; i + NO_MODEL.length <= value.length; i++) {
+      for (int j = 0; j < NO_MODEL.length; j++) {
+        if (value[i + j] != NO_MODEL[j]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
+  }
+
+  private synchronized void record(String key, boolean noModel, long latencyMillis) {
+    if (key.startsWith(probePrefix)) {
+      probeAnswered |= !noModel;
+    } else if (key.startsWith(measuredPrefix)) {
+      if (noModel) {
+        noModelYet++;
+      } else {
+        if (answered == latencies.length) {
+          latencies = Arrays.copyOf(latencies, 2 * answered);
+        }
+        latencies[answered++] = latencyMillis;
+      }
+    }
+    notifyAll();
+  }
+
+  /** Whether a probe got an answer from a model. */
+  synchronized boolean probeAnswered() {
+    return probeAnswered;
+  }
+
+  /** Waits until {@code count} measured requests are answered (either way) or the timeout. */
+  synchronized void awaitAnswers(int count, Duration timeout) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + timeout.toMillis();
+    while (answered + noModelYet < count) {
+      long left = deadline - System.currentTimeMillis();
+      if (left <= 0) {
+        return;
+      }
+      wait(left);
+    }
+  }
+
+  /** The latencies of the measured requests answered by a model so far, in ms, arrival order. */
+  synchronized long[] latencies() {
+    return Arrays.copyOf(latencies, answered);
+  }
+
+  /** Measured requests answered {@code no-model-yet} so far. */
+  synchronized int noModelYet() {
+    return noModelYet;
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    consumer.wakeup();
+    thread.join(10_000);
+  }
+}

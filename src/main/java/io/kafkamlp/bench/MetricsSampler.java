@@ -1,0 +1,138 @@
+package io.kafkamlp.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Scrapes a pipeline's {@code /metrics} on a daemon thread every {@code interval} and keeps what
+ * the benchmark needs: the peak heap in use ({@code jvm_memory_used_bytes{area="heap"}}, summed
+ * over the pools), the peak live data after GC ({@code jvm_gc_live_data_size_bytes}), and the
+ * default model's {@code mlp_samples_trained_total} with the time each scrape finished.
+ *
+ * <p>Thread-safe. A scrape that fails (the endpoint not up yet, or gone) is skipped. {@link #close}
+ * stops the thread.
+ */
+public final class MetricsSampler implements AutoCloseable {
+
+  private static final Map<String, String> HEAP = Map.of("area", "heap");
+  private static final Map<String, String> DEFAULT_MODEL = Map.of("model", "default");
+
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final URI uri;
+  private final Duration interval;
+  private final Thread thread;
+  private volatile boolean running = true;
+
+  private long scrapes;
+  private double peakHeapUsed = Double.NaN;
+  private double peakLiveData = Double.NaN;
+  private double trained;
+  private long trainedMillis;
+
+  /** Starts scraping {@code uri} at once, then every {@code interval}. */
+  public MetricsSampler(URI uri, Duration interval) {
+    this.uri = uri;
+    this.interval = interval;
+    this.thread = new Thread(this::loop, "bench-metrics-sampler");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  private void loop() {
+    while (running) {
+      try {
+        HttpResponse<String> response =
+            http.send(
+                HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 200) {
+          record(response.body(), System.currentTimeMillis());
+        }
+        Thread.sleep(interval.toMillis());
+      } catch (IOException e) {
+        sleepQuietly();
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  private void sleepQuietly() {
+    try {
+      Thread.sleep(interval.toMillis());
+    } catch (InterruptedException e) {
+      running = false;
+    }
+  }
+
+  private synchronized void record(String text, long millis) {
+    scrapes++;
+    peakHeapUsed = max(peakHeapUsed, PrometheusText.sum(text, "jvm_memory_used_bytes", HEAP));
+    peakLiveData =
+        max(peakLiveData, PrometheusText.sum(text, "jvm_gc_live_data_size_bytes", Map.of()));
+    double now = PrometheusText.sum(text, "mlp_samples_trained_total", DEFAULT_MODEL);
+    if (!Double.isNaN(now)) {
+      trained = now;
+      trainedMillis = millis;
+    }
+    notifyAll();
+  }
+
+  private static double max(double peak, double value) {
+    return Double.isNaN(peak) || value > peak ? value : peak;
+  }
+
+  /** Scrapes that succeeded so far. */
+  public synchronized long scrapes() {
+    return scrapes;
+  }
+
+  /** Largest heap in use seen, in bytes; NaN before the first scrape. */
+  public synchronized double peakHeapUsed() {
+    return peakHeapUsed;
+  }
+
+  /** Largest live data after a GC seen, in bytes; NaN before the first scrape. */
+  public synchronized double peakLiveData() {
+    return peakLiveData;
+  }
+
+  /** The default model's samples trained at the last scrape (0 before it has any). */
+  public synchronized double trained() {
+    return trained;
+  }
+
+  /**
+   * Waits until a scrape shows the default model with at least {@code expected} samples trained.
+   *
+   * @return the wall-clock time (epoch ms) that scrape finished: within one interval plus one
+   *     scrape after the moment the count was reached
+   * @throws TimeoutException if no scrape shows it within {@code timeout}
+   */
+  public synchronized long awaitTrained(double expected, Duration timeout)
+      throws TimeoutException, InterruptedException {
+    long deadline = System.currentTimeMillis() + timeout.toMillis();
+    while (trained < expected) {
+      long left = deadline - System.currentTimeMillis();
+      if (left <= 0) {
+        throw new TimeoutException(
+            "the model learned " + (long) trained + " of " + (long) expected + " in " + timeout);
+      }
+      wait(left);
+    }
+    return trainedMillis;
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    thread.interrupt();
+  }
+}

@@ -1,0 +1,159 @@
+package io.kafkamlp.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The pipeline ({@code kafka-mlp run}) in a JVM of its own, joined to a running broker, so that its
+ * heap and CPU are its own: {@code java --add-modules jdk.incubator.vector -Xmx<heap>
+ * -XX:+ExitOnOutOfMemoryError -cp <this JVM's class path> io.kafkamlp.cli.KafkaMlp run
+ * --bootstrap-servers ... --metrics-port <free port> --data-dir <dir>}. Its stdout and stderr go to
+ * {@code <dir>/pipeline.log}.
+ *
+ * <p>{@link #close} stops it as SIGTERM does (state committed, final snapshots published), and
+ * kills it if it has not exited within 60 s.
+ */
+public final class PipelineProcess implements AutoCloseable {
+
+  /** The main class of the kafka-mlp jar. */
+  public static final String MAIN_CLASS = "io.kafkamlp.cli.KafkaMlp";
+
+  private final Process process;
+  private final int metricsPort;
+  private final Path log;
+  private final Thread killOnExit;
+
+  private PipelineProcess(Process process, int metricsPort, Path log) {
+    this.process = process;
+    this.metricsPort = metricsPort;
+    this.log = log;
+    this.killOnExit = new Thread(process::destroyForcibly, "bench-kill-pipeline");
+    Runtime.getRuntime().addShutdownHook(killOnExit);
+  }
+
+  /**
+   * Starts the pipeline; see {@link #awaitReady} to wait for it.
+   *
+   * @param maxHeap the child's {@code -Xmx}, e.g. {@code 1g}
+   * @param dataDir the child's {@code --data-dir} (its Kafka Streams state), created if needed
+   */
+  public static PipelineProcess start(String bootstrapServers, String maxHeap, Path dataDir) {
+    try {
+      Files.createDirectories(dataDir);
+      int port = freePort();
+      Path log = dataDir.resolve("pipeline.log");
+      List<String> command = command(bootstrapServers, maxHeap, dataDir, port);
+      Process process =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
+      return new PipelineProcess(process, port, log);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start the pipeline process", e);
+    }
+  }
+
+  /** The child's command line: this JVM's java and class path, the options in the class comment. */
+  static List<String> command(String bootstrapServers, String maxHeap, Path dataDir, int port) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(
+        List.of(
+            "--add-modules",
+            "jdk.incubator.vector",
+            "-Xmx" + maxHeap,
+            "-XX:+ExitOnOutOfMemoryError",
+            "-cp",
+            System.getProperty("java.class.path"),
+            MAIN_CLASS,
+            "run",
+            "--bootstrap-servers",
+            bootstrapServers,
+            "--metrics-port",
+            Integer.toString(port),
+            "--data-dir",
+            dataDir.toString()));
+    return command;
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  /** The child's {@code /metrics} endpoint. */
+  public URI metricsUri() {
+    return URI.create("http://127.0.0.1:" + metricsPort + "/metrics");
+  }
+
+  /**
+   * Waits until {@code sampler} (scraping {@link #metricsUri}) has scraped once: the pipeline
+   * serves {@code /metrics} only once both its applications run.
+   *
+   * @throws IllegalStateException if the child exits first or does not get ready in {@code
+   *     timeout}; the message ends with the tail of its log
+   */
+  public void awaitReady(MetricsSampler sampler, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (sampler.scrapes() == 0) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException(
+            "the pipeline exited with " + process.exitValue() + " while starting:\n" + logTail());
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            "the pipeline did not start in " + timeout + ":\n" + logTail());
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  /** Whether the child ran out of heap (it exits then: {@code -XX:+ExitOnOutOfMemoryError}). */
+  public boolean outOfMemory() {
+    try {
+      return Files.exists(log) && Files.readString(log).contains("OutOfMemoryError");
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** The last 30 lines of the child's log. */
+  public String logTail() {
+    try {
+      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+    } catch (IOException | UncheckedIOException e) {
+      return "(no log: " + e + ")";
+    }
+  }
+
+  /** Stops the child cleanly (SIGTERM), and kills it if it has not exited within 60 s. */
+  @Override
+  public void close() {
+    process.destroy();
+    try {
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(killOnExit);
+    } catch (IllegalStateException e) {
+      // the JVM is shutting down: the hook runs anyway
+    }
+  }
+}

@@ -1,0 +1,386 @@
+package io.kafkamlp.cli;
+
+import io.kafkamlp.bench.BenchReport;
+import io.kafkamlp.bench.BenchResults;
+import io.kafkamlp.bench.BenchSettings;
+import io.kafkamlp.bench.EndToEnd;
+import io.kafkamlp.bench.Kernel;
+import io.kafkamlp.bench.Machine;
+import io.kafkamlp.bench.Passthrough;
+import io.kafkamlp.bench.Peer;
+import io.kafkamlp.bench.Serving;
+import io.kafkamlp.bench.StreamsConfigSource;
+import io.kafkamlp.data.Dataset;
+import io.kafkamlp.data.IdxReader;
+import io.kafkamlp.replay.SampleFormat;
+import io.kafkamlp.replay.TrainingReplay;
+import io.kafkamlp.sample.Sample;
+import io.kafkamlp.sample.SampleLimits;
+import io.kafkamlp.spec.ModelSpec;
+import io.kafkamlp.train.TrainerSettings;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code kafka-mlp bench}: the Kafka parts of the performance benchmark (Kafka limit, end to end,
+ * serving, memory, accuracy) against fresh embedded brokers, merged with the kernel's JMH result
+ * and the peer's into {@code report.md} and {@code report.json}. {@code scripts/bench.sh} runs it
+ * all in one go. Wiring only: the measurements are {@code io.kafkamlp.bench}'s.
+ */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description =
+        "Measures the pipeline on this machine: Kafka's own limit (a passthrough with the"
+            + " trainer's settings), samples/s learned end to end for JSON and binary input,"
+            + " serving latency at a fixed request rate while training, the pipeline JVM's peak"
+            + " heap, and test accuracy after one and many passes; merges the kernel's JMH"
+            + " result and the peer's; writes report.md and report.json to --out. Each Kafka run"
+            + " uses a fresh embedded broker here and the pipeline in a JVM of its own."
+            + " scripts/bench.sh runs everything.")
+final class BenchCommand implements Callable<Integer> {
+
+  /** The parts of the benchmark this command runs, by their {@code --parts} names. */
+  enum Part {
+    PASSTHROUGH,
+    END_TO_END,
+    SERVING,
+    ACCURACY
+  }
+
+  @Spec picocli.CommandLine.Model.CommandSpec commandSpec;
+
+  @Option(
+      names = "--data",
+      description = "Fashion-MNIST IDX files (default /usr/share/datasets/fashion-mnist).")
+  Path data = IdxReader.DEFAULT_FASHION_MNIST;
+
+  @Option(
+      names = "--out",
+      description = "Folder of report.md, report.json and the runs' logs (default target/bench).")
+  Path outDir = Path.of("target", "bench");
+
+  @Option(
+      names = "--parts",
+      split = ",",
+      description =
+          "Parts to run: PASSTHROUGH, END_TO_END, SERVING, ACCURACY (default all), comma-separated.")
+  List<Part> parts = List.of(Part.values());
+
+  @Option(
+      names = "--formats",
+      split = ",",
+      description = "Input formats of the passthrough and end-to-end runs (default json,binary).")
+  List<String> formats = List.of("json", "binary");
+
+  @Option(names = "--repeats", description = "Runs per rate; medians are reported (default 3).")
+  Integer repeats;
+
+  @Option(names = "--max-samples", description = "Training records per pass (default all 60,000).")
+  Integer maxSamples;
+
+  @Option(names = "--test-samples", description = "Test records scored (default all 10,000).")
+  Integer testSamples;
+
+  @Option(names = "--serving-rate", description = "Prediction requests per second (default 1000).")
+  int servingRate = 1000;
+
+  @Option(
+      names = "--serving-seconds",
+      description = "How long prediction requests are sent (default 30).")
+  Integer servingSeconds;
+
+  @Option(
+      names = "--serving-format",
+      description = "Format of the requests and the labeled stream meanwhile (default binary).")
+  String servingFormat = "binary";
+
+  @Option(
+      names = "--serving-training-rate",
+      description =
+          "Labeled records per second sent while serving is measured (default 0.9 x the median"
+              + " end-to-end binary rate of this run, else 1000).")
+  Double servingTrainingRate;
+
+  @Option(
+      names = "--accuracy-passes",
+      description = "Passes of the accuracy run, in binary (default 10).")
+  Integer accuracyPasses;
+
+  @Option(names = "--pipeline-heap", description = "-Xmx of the pipeline JVM (default 1g).")
+  String pipelineHeap = "1g";
+
+  @Option(
+      names = "--kernel-result",
+      description = "JMH JSON result (-rf json) of TrainStepBenchmark to include.")
+  Path kernelResult;
+
+  @Option(
+      names = "--peer-result",
+      description = "JSON of bench/pytorch_train_step.py --json to include.")
+  Path peerResult;
+
+  @Option(
+      names = "--timeout-seconds",
+      description = "Longest wait for one phase of a run (default 1800).")
+  long timeoutSeconds = 1800;
+
+  @Option(
+      names = "--quick",
+      description =
+          "A short development run: 1 repeat, 3,000 training and 1,000 test records, 5 s of"
+              + " serving, 2 accuracy passes, unless given otherwise. Not for reported numbers.")
+  boolean quick;
+
+  private PrintWriter out;
+
+  @Override
+  public Integer call() throws Exception {
+    KafkaMlp.noteSimd();
+    out = commandSpec.commandLine().getOut();
+    int runs = or(repeats, 1, 3);
+    List<SampleFormat> inputFormats = formats.stream().map(SampleFormat::of).toList();
+    if (!Files.isDirectory(data)) {
+      throw new IllegalArgumentException(
+          "no Fashion-MNIST in " + data + ": apt-get install dataset-fashion-mnist, or --data");
+    }
+    Dataset dataset = IdxReader.fashionMnist(data);
+    List<Sample> allTrain = dataset.trainSamples(Sample.DEFAULT_MODEL);
+    List<Sample> allTest = dataset.testSamples(Sample.DEFAULT_MODEL);
+    List<Sample> train =
+        allTrain.subList(0, Math.min(or(maxSamples, 3_000, allTrain.size()), allTrain.size()));
+    List<Sample> test =
+        allTest.subList(0, Math.min(or(testSamples, 1_000, allTest.size()), allTest.size()));
+    Path work = outDir.resolve("work");
+    deleteWork(work);
+    BenchSettings settings =
+        new BenchSettings(
+            work,
+            pipelineHeap,
+            Duration.ofMillis(200),
+            Duration.ofSeconds(timeoutSeconds),
+            TrainerSettings.defaults().validationFraction(),
+            ModelSpec.defaults().batchSize());
+    Instant started = Instant.now();
+    Runs done = new Runs(settings, work);
+    if (parts.contains(Part.PASSTHROUGH)) {
+      for (int r = 1; r <= runs; r++) {
+        for (SampleFormat format : inputFormats) {
+          TrainingReplay replay = new TrainingReplay(train, 1, format);
+          done.passthrough(replay, "passthrough-" + format + "-" + r);
+        }
+      }
+    }
+    if (parts.contains(Part.END_TO_END)) {
+      for (int r = 1; r <= runs; r++) {
+        for (SampleFormat format : inputFormats) {
+          TrainingReplay replay = new TrainingReplay(train, 1, format);
+          done.endToEnd(replay, test, "end-to-end-" + format + "-" + r);
+        }
+      }
+    }
+    int seconds = or(servingSeconds, 5, 30);
+    if (parts.contains(Part.SERVING)) {
+      done.serving(train, test, SampleFormat.of(servingFormat), seconds);
+    }
+    int passes = or(accuracyPasses, 2, 10);
+    if (parts.contains(Part.ACCURACY) && passes > 0) {
+      done.accuracy(new TrainingReplay(train, passes, SampleFormat.BINARY), test);
+    }
+    BenchResults results =
+        new BenchResults(
+            started,
+            Machine.current(),
+            new BenchResults.Setup(
+                "Fashion-MNIST (" + data + ")",
+                runs,
+                train.size(),
+                test.size(),
+                pipelineHeap,
+                servingRate,
+                seconds,
+                passes),
+            kernelResult == null ? List.of() : Kernel.fromJmhJson(kernelResult),
+            peerResult == null ? null : Peer.fromJson(peerResult),
+            done.passthrough,
+            done.endToEnd,
+            done.serving,
+            done.accuracy,
+            done.failures);
+    String markdown = BenchReport.markdown(results);
+    Files.createDirectories(outDir);
+    Files.writeString(outDir.resolve("report.md"), markdown, StandardCharsets.UTF_8);
+    Files.writeString(
+        outDir.resolve("report.json"), BenchReport.json(results), StandardCharsets.UTF_8);
+    out.println();
+    out.print(markdown);
+    out.printf("%nwrote %s and %s%n", outDir.resolve("report.md"), outDir.resolve("report.json"));
+    out.flush();
+    return done.failures.isEmpty() ? 0 : 1;
+  }
+
+  /** The option's value if given, else the quick or the full default. */
+  private int or(Integer given, int quickDefault, int fullDefault) {
+    return given != null ? given : quick ? quickDefault : fullDefault;
+  }
+
+  private static void deleteWork(Path work) throws IOException {
+    if (Files.exists(work)) {
+      try (var paths = Files.walk(work)) {
+        for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
+  }
+
+  /** The trainer's own Kafka Streams config, from the one place the pipeline builds it. */
+  static StreamsConfigSource trainerConfig() {
+    return (bootstrap, applicationId, stateDir) ->
+        Pipeline.trainerConfig(
+            KafkaClients.plain(bootstrap),
+            SampleLimits.DEFAULTS,
+            Map.of(),
+            applicationId,
+            stateDir);
+  }
+
+  /** The measurements made so far, each announced and timed; a failed run is noted and skipped. */
+  private final class Runs {
+    private final BenchSettings settings;
+    private final Path work;
+    final List<Passthrough.Run> passthrough = new ArrayList<>();
+    final List<EndToEnd.Run> endToEnd = new ArrayList<>();
+    final List<Serving.Run> serving = new ArrayList<>();
+    final List<String> failures = new ArrayList<>();
+    EndToEnd.Run accuracy;
+
+    Runs(BenchSettings settings, Path work) {
+      this.settings = settings;
+      this.work = work;
+    }
+
+    void passthrough(TrainingReplay replay, String name) {
+      Passthrough.Run run =
+          measure(
+              name, () -> Passthrough.run(settings, trainerConfig(), replay, work.resolve(name)));
+      if (run != null) {
+        passthrough.add(run);
+        say(
+            "%s: %,d records in %.2f s, %,.0f records/s (producer %.2f s)",
+            name, run.records(), run.seconds(), run.recordsPerSecond(), run.producerSeconds());
+      }
+    }
+
+    void endToEnd(TrainingReplay replay, List<Sample> test, String name) {
+      EndToEnd.Run run =
+          measure(name, () -> EndToEnd.run(settings, replay, test, work.resolve(name)));
+      if (run != null) {
+        endToEnd.add(run);
+        sayEndToEnd(name, run);
+      }
+    }
+
+    void serving(List<Sample> train, List<Sample> test, SampleFormat format, int seconds) {
+      double measured = medianBinaryRate();
+      double trainingRate =
+          servingTrainingRate != null
+              ? servingTrainingRate
+              : Double.isNaN(measured) ? 1_000 : Math.round(0.9 * measured);
+      String name = "serving-" + format;
+      Serving.Run run =
+          measure(
+              name,
+              () ->
+                  Serving.run(
+                      settings,
+                      train,
+                      test,
+                      format,
+                      trainingRate,
+                      servingRate,
+                      Duration.ofSeconds(seconds),
+                      work.resolve(name)));
+      if (run != null) {
+        serving.add(run);
+        say(
+            "%s: p50 %d ms, p99 %d ms, max %d ms over %,d answers (%d no-model-yet) at %,.0f"
+                + " requests/s; labeled stream at %,.0f/s, learned %,.0f samples/s meanwhile",
+            name,
+            run.p50Millis(),
+            run.p99Millis(),
+            run.maxMillis(),
+            run.answered(),
+            run.noModelYet(),
+            run.requestsPerSecond(),
+            run.offeredTrainingRate(),
+            run.trainingSamplesPerSecond());
+      }
+    }
+
+    void accuracy(TrainingReplay replay, List<Sample> test) {
+      String name = "accuracy-" + replay.passes() + "-passes";
+      accuracy = measure(name, () -> EndToEnd.run(settings, replay, test, work.resolve(name)));
+      if (accuracy != null) {
+        sayEndToEnd(name, accuracy);
+      }
+    }
+
+    private double medianBinaryRate() {
+      return io.kafkamlp.bench.Stats.median(
+          endToEnd.stream()
+              .filter(r -> r.format() == SampleFormat.BINARY)
+              .map(EndToEnd.Run::samplesPerSecond)
+              .toList());
+    }
+
+    private void sayEndToEnd(String name, EndToEnd.Run run) {
+      say(
+          "%s: %,d samples learned in %.1f s, %,.0f samples/s (producer %.1f s); test accuracy"
+              + " %.4f, prequential %.4f; peak heap %.0f MiB, live %.0f MiB",
+          name,
+          run.samplesLearned(),
+          run.seconds(),
+          run.samplesPerSecond(),
+          run.producerSeconds(),
+          run.testAccuracy(),
+          run.prequentialAccuracy(),
+          run.memory().heapUsedBytes() / (1 << 20),
+          run.memory().liveDataBytes() / (1 << 20));
+    }
+
+    private <T> T measure(String name, Callable<T> run) {
+      say("%s ...", name);
+      long start = System.nanoTime();
+      try {
+        T result = run.call();
+        say("%s done in %.0f s", name, (System.nanoTime() - start) / 1e9);
+        return result;
+      } catch (Exception e) {
+        if (e instanceof InterruptedException) {
+          Thread.currentThread().interrupt();
+        }
+        failures.add(name + ": " + e);
+        say("%s FAILED: %s (logs in %s)", name, e, work.resolve(name));
+        return null;
+      }
+    }
+
+    private void say(String format, Object... args) {
+      out.printf(format + "%n", args);
+      out.flush();
+    }
+  }
+}

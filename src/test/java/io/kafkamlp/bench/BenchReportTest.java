@@ -1,0 +1,109 @@
+package io.kafkamlp.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kafkamlp.replay.SampleFormat;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class BenchReportTest {
+
+  private static final MemoryPeak MEMORY =
+      new MemoryPeak(600.0 * (1 << 20), 200.0 * (1 << 20), false);
+
+  private static BenchResults results(Peer peer, EndToEnd.Run accuracy) {
+    return new BenchResults(
+        Instant.parse("2026-11-29T10:00:00Z"),
+        new Machine("AMD EPYC (AVX2)", 2, "OpenJDK 17", "Linux"),
+        new BenchResults.Setup("Fashion-MNIST", 3, 60_000, 10_000, "1g", 1000, 30, 10),
+        List.of(
+            new Kernel(32, 20_000, 2, 5, List.of(20_000.0)),
+            new Kernel(256, 21_000, 2, 5, List.of(21_000.0))),
+        peer,
+        List.of(
+            new Passthrough.Run(SampleFormat.BINARY, 60_000, 2, 1),
+            new Passthrough.Run(SampleFormat.JSON, 60_000, 4, 2)),
+        List.of(
+            endToEnd(SampleFormat.BINARY, 10, 0.85),
+            endToEnd(SampleFormat.BINARY, 6, 0.86),
+            endToEnd(SampleFormat.BINARY, 8, Double.NaN),
+            endToEnd(SampleFormat.JSON, 40, 0.84)),
+        List.of(
+            new Serving.Run(
+                SampleFormat.BINARY, 30_000, 1000, 30_000, 0, 12, 45, 80, 5_000, 4_900, MEMORY)),
+        accuracy,
+        List.of());
+  }
+
+  /** 54,000 samples in the given seconds. */
+  private static EndToEnd.Run endToEnd(SampleFormat format, double seconds, double accuracy) {
+    return new EndToEnd.Run(format, 1, 54_000, seconds, 1, accuracy, 0.84, MEMORY);
+  }
+
+  private static EndToEnd.Run tenPasses(double accuracy) {
+    return new EndToEnd.Run(SampleFormat.BINARY, 10, 540_000, 100, 20, accuracy, 0.87, MEMORY);
+  }
+
+  @Test
+  void shouldReportMediansAndRatiosWhenEveryPartRan() {
+    BenchResults r =
+        results(
+            new Peer("PyTorch 1.13.1, 1 thread(s)", Map.of(32, 10_000.0), null), tenPasses(0.886));
+    assertEquals(54_000 / 8.0, r.endToEndRate(SampleFormat.BINARY));
+    assertEquals(30_000.0, r.passthroughRate(SampleFormat.BINARY));
+    assertEquals(0.85, r.onePassTestAccuracy(), 1e-12);
+    String md = BenchReport.markdown(r);
+    assertTrue(md.startsWith("# kafka-mlp benchmark, 2026-11-29\n"), md);
+    assertTrue(
+        md.contains("| kernel (JMH train step, 1 thread, SIMD), batch 32 | 20,000 samples/s |"),
+        md);
+    assertTrue(
+        md.contains(
+            "| end to end (exactly_once_v2), binary | 6,750 samples/s | runs: 5,400 / 9,000 / 6,750; 0.23 of the Kafka limit |"),
+        md);
+    assertTrue(
+        md.contains(
+            "| kernel / PyTorch 1.13.1, 1 thread(s), batch 32 | 2.00x | >= 1.0x (stretch 2x) | met |"),
+        md);
+    assertTrue(
+        md.contains("| end to end binary / kernel batch 32 | 0.34x | >= 0.8x | not met |"), md);
+    assertTrue(
+        md.contains("| serving p99 at 1000 requests/s while training | 45 ms | < 50 ms | met |"),
+        md);
+    assertTrue(md.contains("| peak heap of the pipeline (-Xmx1g) | 600 MiB | < 1 GiB | met |"), md);
+    assertTrue(
+        md.contains("| 10-pass test accuracy | 0.8860 | >= 0.885 (for 10 passes) | met |"), md);
+  }
+
+  @Test
+  void shouldMarkNotMeasuredAndWriteNullsWhenPartsAreMissing() throws Exception {
+    BenchResults r = results(Peer.skipped("no torch"), null);
+    String md = BenchReport.markdown(r);
+    assertTrue(md.contains("| peer (PyTorch, 1 thread) | skipped | no torch |"), md);
+    assertTrue(
+        md.contains("| kernel / PyTorch, batch 32 | - | >= 1.0x (stretch 2x) | not measured |"),
+        md);
+    JsonNode json = new ObjectMapper().readTree(BenchReport.json(r));
+    assertEquals("no torch", json.path("peer").path("skipped").asText());
+    assertTrue(json.path("accuracy").path("passes").isNull());
+    assertTrue(
+        json.path("endToEnd").path("binary").path("runs").get(2).path("testAccuracy").isNull());
+    assertEquals(
+        6750.0, json.path("endToEnd").path("binary").path("medianSamplesPerSecond").asDouble());
+    assertEquals("binary", json.path("serving").path("runs").get(0).path("format").asText());
+    assertEquals("not measured", json.path("targets").get(0).path("status").asText());
+    assertEquals(6, json.path("targets").size());
+  }
+
+  @Test
+  void shouldReadHeapSizesAsJavaDoes() {
+    assertEquals(1 << 30, Target.heapBytes("1g"));
+    assertEquals(512 << 20, Target.heapBytes("512M"));
+    assertEquals(4096, Target.heapBytes("4096"));
+  }
+}
