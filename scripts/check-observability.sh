@@ -10,12 +10,15 @@
 # promtool check rules, promtool test rules (prometheus/alerts-test.yml), docker-compose config,
 # the dashboard JSON's structure.
 # Live: starts `demo` (embedded broker, Fashion-MNIST if installed, else its synthetic stream,
-# plus a second model `tanh`) and side traffic (prediction requests, refused records, tanh
+# plus a second model `tanh` and a third, `exploding`, whose SGD learning rate of 1e6 makes its
+# loss overflow) and side traffic (prediction requests, refused records, tanh and exploding
 # samples), lets a real Prometheus scrape it every second for CHECK_TRAIN_SECONDS (default 45)
 # of training, then runs every dashboard expression (each must return series for at least one
 # of the models), every template-variable query and every alert rule (each must evaluate without
 # error, and every metric it uses must exist), checks the scrape target's health and decodes the
-# weight image. Exits 1 listing each failure. Logs are kept in $CHECK_KEEP (if set) on failure.
+# weight image, and checks in /api/v1/alerts that NonFiniteBatches is firing for `exploding` and
+# for no other model (the copy evaluates rules every second; the rule has no `for:`). Exits 1
+# listing each failure. Logs are kept in $CHECK_KEEP (if set) on failure.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -110,10 +113,13 @@ fi
 
 section "demo on broker port $BROKER_PORT, metrics port $METRICS_PORT"
 printf 'layers=16,12,4\nactivation=tanh\nlr=0.01\nbatch-size=16\n' >"$TMP/tanh.properties"
+# A third model whose learning rate explodes: its batches are skipped, NonFiniteBatches must fire.
+printf 'layers=16,12,4\noptimizer=sgd\nlr=1e6\nbatch-size=16\n' >"$TMP/exploding.properties"
 # Many passes: the demo must still be training when the queries run; it is stopped at the end.
 java --add-modules jdk.incubator.vector -jar "$JAR" demo \
   --data-dir "$TMP/data" --broker-port "$BROKER_PORT" --metrics-port "$METRICS_PORT" \
   --max-samples 20000 --passes 30 --model "tanh=$TMP/tanh.properties" \
+  --model "exploding=$TMP/exploding.properties" \
   >"$TMP/app.log" 2>&1 &
 APP_PID=$!
 if ! $PY "$HELPER" wait-http "http://127.0.0.1:$METRICS_PORT/metrics" 180 "$APP_PID"; then
@@ -166,7 +172,15 @@ echo "samples trained: default $($PY "$HELPER" prom-value "$PROM" 'mlp_samples_t
   "predictions $($PY "$HELPER" prom-value "$PROM" 'sum(mlp_predictions_total)')"
 
 section "every dashboard expression, variable and alert rule against the live Prometheus"
-if $PY "$HELPER" check "$PROM" "http://127.0.0.1:$METRICS_PORT" grafana/dashboards/kafka-mlp.json default,tanh; then
+checks=0
+$PY "$HELPER" check "$PROM" "http://127.0.0.1:$METRICS_PORT" grafana/dashboards/kafka-mlp.json default,tanh || checks=1
+
+section "NonFiniteBatches fires for the exploding model only"
+echo "skipped batches: $($PY "$HELPER" prom-value "$PROM" 'mlp_batches_skipped_total{model="exploding"}') (exploding)," \
+  "$($PY "$HELPER" prom-value "$PROM" 'sum(mlp_batches_skipped_total{model!="exploding"})') (others)"
+$PY "$HELPER" alert-firing "$PROM" NonFiniteBatches exploding 30 || checks=1
+
+if [ $checks = 0 ]; then
   status=0
 else
   echo "--- app log (tail)"; tail -15 "$TMP/app.log"

@@ -7,6 +7,8 @@ Subcommands:
   prom-value PROM_URL QUERY        print the first value of an instant query, or nothing
   static DASHBOARD DATASOURCES     check the dashboard JSON's structure
   samples DIR                      write the side-traffic JSON lines files into DIR
+  alert-firing PROM_URL ALERT MODEL SECONDS
+      wait until Prometheus (/api/v1/alerts) has ALERT firing for MODEL, and for no other model
   check PROM_URL APP_URL DASHBOARD MODELS
       run every dashboard expression (variables substituted, each model of the comma-separated
       MODELS tried: it must return series, with a finite value, for at least one), every
@@ -189,6 +191,13 @@ def samples(directory):
             label = i % 4
             x = [round(c + rng.gauss(0, 0.7), 4) for c in centres[label]]
             f.write(json.dumps({"model": "tanh", "features": x, "label": label}) + "\n")
+    # 400 of the same points for a model whose learning rate explodes (check-observability.sh),
+    # in the same file, so that the feed starts no extra producer.
+    with open(f"{directory}/tanh.jsonl") as f:
+        exploding = [line.replace('"model": "tanh"', '"model": "exploding"')
+                     for line in f.readlines()[:400]]
+    with open(f"{directory}/tanh.jsonl", "a") as f:
+        f.writelines(exploding)
     with open(f"{directory}/requests.jsonl", "w") as f:
         for _ in range(150):
             f.write(json.dumps({"features": [round(rng.random(), 3) for _ in range(784)]}) + "\n")
@@ -363,6 +372,29 @@ def check(prom, app, dashboard_path, models):
     return 0
 
 
+def alert_firing(prom, alert, model, seconds):
+    """Waits until ALERT is firing for MODEL; fails if it never does, or fires for another model."""
+    deadline = time.time() + float(seconds)
+    while True:
+        body = json.loads(http_get(prom + "/api/v1/alerts")[2])
+        alerts = [a for a in body["data"]["alerts"] if a["labels"].get("alertname") == alert]
+        firing = sorted({a["labels"].get("model", "?") for a in alerts if a["state"] == "firing"})
+        others = [m for m in firing if m != model]
+        if others:
+            print(f"FAIL alert {alert} firing for {others}, expected only {model}")
+            return 1
+        if model in firing:
+            a = next(a for a in alerts if a["labels"].get("model") == model)
+            print(f"alert {alert}: firing for {model} only (since {a.get('activeAt')}, "
+                  f"value {a.get('value')}, {a['annotations'].get('summary')})")
+            return 0
+        if time.time() > deadline:
+            states = {a["labels"].get("model", "?"): a["state"] for a in alerts}
+            print(f"FAIL alert {alert} not firing for {model} within {seconds} s (states {states})")
+            return 1
+        time.sleep(1)
+
+
 def main(argv):
     cmd = argv[1] if len(argv) > 1 else ""
     if cmd == "free-port":
@@ -377,6 +409,8 @@ def main(argv):
         return static(argv[2], argv[3])
     if cmd == "samples":
         return samples(argv[2])
+    if cmd == "alert-firing":
+        return alert_firing(*argv[2:6])
     if cmd == "check":
         return check(*argv[2:6])
     print(__doc__, file=sys.stderr)

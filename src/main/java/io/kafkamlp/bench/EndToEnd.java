@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -61,7 +62,7 @@ public final class EndToEnd {
    * Runs {@code replay} through a fresh pipeline in {@code dir}, then scores {@code test} (none:
    * not scored).
    *
-   * @throws java.util.concurrent.TimeoutException if training does not finish within the timeout
+   * @throws TimeoutException if training does not finish within the timeout
    * @throws IllegalStateException if the pipeline does not start
    */
   public static Run run(BenchSettings settings, TrainingReplay replay, List<Sample> test, Path dir)
@@ -77,7 +78,7 @@ public final class EndToEnd {
       long expected = replay.expectedTrained(settings.validationFraction(), settings.batchSize());
       CompletableFuture<TrainingReplay.Produced> produced =
           Background.start("bench-producer", () -> replay.produce(ReplayClients.plain(bootstrap)));
-      long learnedAt = sampler.awaitTrained(expected, settings.timeout());
+      long learnedAt = awaitLearned(sampler, pipeline, produced, expected, settings.timeout());
       TrainingReplay.Produced sent = produced.get();
       double testAccuracy =
           test.isEmpty()
@@ -97,6 +98,42 @@ public final class EndToEnd {
           testAccuracy,
           last == null ? Double.NaN : last.metrics().cumulativePrequentialAccuracy(),
           memory);
+    }
+  }
+
+  /**
+   * {@link MetricsSampler#awaitTrained}, failing early when the producer failed or the pipeline
+   * exited rather than waiting the whole timeout.
+   */
+  static long awaitLearned(
+      MetricsSampler sampler,
+      PipelineProcess pipeline,
+      CompletableFuture<?> produced,
+      long expected,
+      Duration timeout)
+      throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      try {
+        return sampler.awaitTrained(expected, Duration.ofSeconds(2));
+      } catch (TimeoutException e) {
+        if (produced.isCompletedExceptionally()) {
+          produced.get(); // throws the producer's failure
+        }
+        if (!pipeline.isAlive()) {
+          throw new IllegalStateException(
+              "the pipeline exited while training:\n" + pipeline.logTail());
+        }
+        if (System.nanoTime() > deadline) {
+          throw new TimeoutException(
+              "the model learned "
+                  + (long) sampler.trained()
+                  + " of "
+                  + expected
+                  + " in "
+                  + timeout);
+        }
+      }
     }
   }
 

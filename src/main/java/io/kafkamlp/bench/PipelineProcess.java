@@ -119,6 +119,11 @@ public final class PipelineProcess implements AutoCloseable {
     }
   }
 
+  /** Whether the child is still running. */
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
   /** Whether the child ran out of heap (it exits then: {@code -XX:+ExitOnOutOfMemoryError}). */
   public boolean outOfMemory() {
     try {

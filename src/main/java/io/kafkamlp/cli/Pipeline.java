@@ -210,8 +210,10 @@ final class Pipeline implements AutoCloseable {
     return binder;
   }
 
+  /** Starts {@code streams} (null: none), with {@link ThreadReplacement} for dead threads. */
   private static void start(KafkaStreams streams) {
     if (streams != null) {
+      streams.setUncaughtExceptionHandler(new ThreadReplacement());
       streams.start();
     }
   }
@@ -234,6 +236,11 @@ final class Pipeline implements AutoCloseable {
     Properties props = common(kafka, limits, streamsConfig, applicationId, stateDir);
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
+    // The trainer reads its own repartition topic read_committed. A fetch that has caught up with
+    // the last stable offset waits at the broker for fetch.max.wait.ms (default 500) even after the
+    // next commit makes records readable: measured, 10 ms instead gives ~1.7x the samples/s.
+    props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 10);
+    props.putAll(streamsConfig);
     return props;
   }
 
@@ -351,6 +358,21 @@ final class Pipeline implements AutoCloseable {
   /** The server application; null when this pipeline's role does not serve. */
   KafkaStreams server() {
     return server;
+  }
+
+  /**
+   * The application of this pipeline that has stopped for good after an error (Kafka Streams state
+   * {@code ERROR}: its threads' replacement budget spent, or its global thread dead), {@code
+   * "trainer"} or {@code "server"}; null while both run.
+   */
+  String failedApplication() {
+    if (trainer != null && trainer.state() == KafkaStreams.State.ERROR) {
+      return "trainer";
+    }
+    if (server != null && server.state() == KafkaStreams.State.ERROR) {
+      return "server";
+    }
+    return null;
   }
 
   /**

@@ -10,6 +10,7 @@ import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -23,7 +24,8 @@ import picocli.CommandLine.Spec;
         "Runs the pipeline: trains the models from the labeled records of the samples topic"
             + " (exactly-once) and answers its unlabeled records on the predictions topic. Without"
             + " --bootstrap-servers it first starts an embedded Kafka broker. Stops cleanly on"
-            + " SIGTERM or Ctrl-C, publishing a final snapshot of each model.")
+            + " SIGTERM or Ctrl-C, publishing a final snapshot of each model. Exits with status 1"
+            + " when an application stops after an error it cannot recover from.")
 final class RunCommand implements Callable<Integer>, ModelOptions.Taker {
 
   @Spec picocli.CommandLine.Model.CommandSpec commandSpec;
@@ -60,7 +62,16 @@ final class RunCommand implements Callable<Integer>, ModelOptions.Taker {
               + " snapshots in '%s'. Ctrl-C stops.%n",
           Topics.SAMPLES, Topics.PREDICTIONS, Topics.DLQ, Topics.SNAPSHOTS);
       out.flush();
-      stopped.await();
+      while (!stopped.await(1, TimeUnit.SECONDS)) {
+        String failed = running.pipeline.failedApplication();
+        if (failed != null) {
+          PrintWriter err = commandSpec.commandLine().getErr();
+          err.printf(
+              "run: the %s stopped after an error it cannot recover from (see the log)%n", failed);
+          err.flush();
+          return 1;
+        }
+      }
     }
     return 0;
   }

@@ -121,6 +121,22 @@ public final class BatchNormLayer implements Layer {
   }
 
   @Override
+  public boolean commitIsFinite() {
+    if (batchRows == 0) {
+      return true;
+    }
+    float unbiased = batchRows > 1 ? (float) batchRows / (batchRows - 1) : 1f;
+    for (int j = 0; j < width; j++) {
+      if (!Float.isFinite(momentum * runningMean.data[j] + (1f - momentum) * mean[j])
+          || !Float.isFinite(
+              momentum * runningVar.data[j] + (1f - momentum) * variance[j] * unbiased)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
   public void commit() {
     if (batchRows == 0) {
       return;

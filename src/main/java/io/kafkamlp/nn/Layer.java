@@ -47,6 +47,14 @@ public interface Layer {
    */
   default void commit() {}
 
+  /**
+   * Whether {@link #commit} would leave the running state finite; changes nothing. A step whose
+   * commit would not is not applied.
+   */
+  default boolean commitIsFinite() {
+    return true;
+  }
+
   /** Trainable parameters, in a fixed order. */
   default List<Parameter> parameters() {
     return List.of();

@@ -93,6 +93,16 @@ public final class Mlp {
     }
   }
 
+  /** Whether {@link #commit} would leave every layer's running state finite; changes nothing. */
+  public boolean commitIsFinite() {
+    for (int i = 0; i < layers.size(); i++) {
+      if (!layers.get(i).commitIsFinite()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Lets every layer fold the last training forward into its running state. */
   public void commit() {
     for (int i = 0; i < layers.size(); i++) {

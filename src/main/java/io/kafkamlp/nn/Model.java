@@ -6,6 +6,7 @@ import io.kafkamlp.nn.regularize.MaxNorm;
 import io.kafkamlp.nn.regularize.Penalty;
 import io.kafkamlp.nn.schedule.LearningRateSchedule;
 import io.kafkamlp.spec.ModelSpec;
+import java.util.Arrays;
 import java.util.List;
 import org.ejml.data.FMatrixRMaj;
 
@@ -34,6 +35,22 @@ public final class Model {
   private long step;
   private long skippedSteps;
   private double lastGradientMaxAbs;
+
+  /**
+   * Below this magnitude a float update cannot overflow, with room for rounding: while the bounds
+   * of every value, state element and intermediate product stay under it, a step skips the exact
+   * finiteness pass over the parameters.
+   */
+  private static final double SAFE_MAGNITUDE = 1e36;
+
+  // Upper bounds of |value| and |optimizer state| per parameter, NaN while unknown (a new or
+  // decoded model): transient, they only decide whether the exact check runs, never its answer.
+  private final double[] valueBounds;
+  private final double[] stateBounds;
+  private final double[] nextValueBounds;
+  private final double[] nextStateBounds;
+  private final double[] boundScratch = new double[4];
+  private boolean boundsExact;
   private Inspector inspector;
   private Inspection lastInspection;
 
@@ -54,13 +71,21 @@ public final class Model {
     this.states = List.copyOf(states);
     this.schedule = schedule;
     this.rng = rng;
+    int n = network.parameters().size();
+    this.valueBounds = new double[n];
+    this.stateBounds = new double[n];
+    this.nextValueBounds = new double[n];
+    this.nextStateBounds = new double[n];
+    Arrays.fill(valueBounds, Double.NaN);
+    Arrays.fill(stateBounds, Double.NaN);
   }
 
   /**
    * One mini-batch update: forward, loss and gradient, backward, optimizer step, constraint.
    *
-   * <p>A batch whose loss or gradients are not finite is not applied: the parameters stay as they
-   * were, {@link #skippedSteps()} grows and NaN is returned.
+   * <p>A batch whose loss or gradients are not finite, or whose update would make a parameter, an
+   * optimizer state or a batch-norm running statistic non-finite, is not applied: all of them stay
+   * as they were, {@link #skippedSteps()} grows and NaN is returned.
    *
    * @param x (n x inputs) not modified
    * @param targets (n x loss.targetWidth) not modified
@@ -77,7 +102,11 @@ public final class Model {
    */
   public double trainStep(FMatrixRMaj x, FMatrixRMaj targets, boolean inspect) {
     double value = computeGradients(x, targets);
-    if (!Double.isFinite(value) || !Double.isFinite(lastGradientMaxAbs)) {
+    float learningRate = (float) schedule.at(step);
+    List<Parameter> parameters = network.parameters();
+    if (!Double.isFinite(value)
+        || !Double.isFinite(lastGradientMaxAbs)
+        || !updateIsFinite(parameters, learningRate, step + 1)) {
       skippedSteps++;
       return Double.NaN;
     }
@@ -87,9 +116,7 @@ public final class Model {
       }
       inspector.beforeUpdate();
     }
-    float learningRate = (float) schedule.at(step);
     step++;
-    List<Parameter> parameters = network.parameters();
     for (int i = 0; i < parameters.size(); i++) {
       states.get(i).update(parameters.get(i), learningRate, step);
     }
@@ -101,10 +128,62 @@ public final class Model {
       }
     }
     network.commit();
+    updateBounds(parameters);
     if (inspect) {
       lastInspection = inspector.afterUpdate(value, penalty(), learningRate);
     }
     return value;
+  }
+
+  /**
+   * Whether the update about to be applied would leave every parameter, optimizer state and
+   * batch-norm running statistic finite (an overflow in {@code lr * dx}, in Adam's {@code dx * dx}
+   * or in a running variance, which a finite loss and gradient do not rule out).
+   */
+  private boolean updateIsFinite(List<Parameter> parameters, float learningRate, long nextStep) {
+    if (!network.commitIsFinite()) {
+      return false;
+    }
+    boolean farFromOverflow = true;
+    for (int i = 0; i < parameters.size(); i++) {
+      double[] b = boundScratch;
+      b[0] = valueBounds[i];
+      b[1] = stateBounds[i];
+      b[2] = lastGradientMaxAbs;
+      states.get(i).boundUpdate(b, learningRate, nextStep);
+      nextValueBounds[i] = b[0];
+      nextStateBounds[i] = b[1];
+      // NaN (bounds not known yet) fails the test
+      farFromOverflow &= b[0] < SAFE_MAGNITUDE && b[1] < SAFE_MAGNITUDE && b[3] < SAFE_MAGNITUDE;
+    }
+    boundsExact = !farFromOverflow;
+    if (farFromOverflow) {
+      return true;
+    }
+    for (int i = 0; i < parameters.size(); i++) {
+      if (!states.get(i).updateIsFinite(parameters.get(i), learningRate, nextStep)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** After an update: the bounds {@link #updateIsFinite} computed, or exact ones when it could not. */
+  private void updateBounds(List<Parameter> parameters) {
+    for (int i = 0; i < parameters.size(); i++) {
+      if (boundsExact) {
+        valueBounds[i] = maxAbs(parameters.get(i).value());
+        double s = 0;
+        List<FMatrixRMaj> buffers = states.get(i).buffers();
+        for (int k = 0; k < buffers.size(); k++) {
+          s = Math.max(s, maxAbs(buffers.get(k)));
+        }
+        stateBounds[i] = s;
+      } else {
+        valueBounds[i] = nextValueBounds[i];
+        stateBounds[i] = nextStateBounds[i];
+      }
+    }
   }
 
   /** The inspection of the last step that asked for one; null before any. */
@@ -298,7 +377,10 @@ public final class Model {
     return step;
   }
 
-  /** Number of batches rejected because their loss or gradients were not finite. */
+  /**
+   * Number of batches rejected because their loss, gradients or update were not finite (see {@link
+   * #trainStep}).
+   */
   public long skippedSteps() {
     return skippedSteps;
   }

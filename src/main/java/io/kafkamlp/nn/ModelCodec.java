@@ -8,6 +8,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.ejml.data.FMatrixRMaj;
@@ -60,7 +61,11 @@ public final class ModelCodec {
   }
 
   private static byte[] encode(Model model, boolean withTrainingState) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    int elements = 0;
+    for (FMatrixRMaj tensor : tensors(model, withTrainingState)) {
+      elements += tensor.getNumElements();
+    }
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(Float.BYTES * elements + 4096);
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeInt(MAGIC);
       out.writeShort(VERSION);
@@ -78,9 +83,9 @@ public final class ModelCodec {
       for (FMatrixRMaj tensor : tensors(model, withTrainingState)) {
         int n = tensor.getNumElements();
         out.writeInt(n);
-        for (int i = 0; i < n; i++) {
-          out.writeFloat(tensor.data[i]);
-        }
+        ByteBuffer block = ByteBuffer.allocate(n * Float.BYTES); // big-endian, as DataOutput
+        block.asFloatBuffer().put(tensor.data, 0, n);
+        out.write(block.array());
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -124,9 +129,9 @@ public final class ModelCodec {
           throw new IllegalArgumentException(
               "tensor of " + n + " elements where the spec has " + tensor.getNumElements());
         }
-        for (int i = 0; i < n; i++) {
-          tensor.data[i] = in.readFloat();
-        }
+        byte[] block = new byte[n * Float.BYTES];
+        in.readFully(block);
+        ByteBuffer.wrap(block).asFloatBuffer().get(tensor.data, 0, n);
       }
       if (in.available() != 0) {
         throw new IllegalArgumentException(in.available() + " trailing bytes after the model");

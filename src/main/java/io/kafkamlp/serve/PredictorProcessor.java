@@ -5,6 +5,7 @@ import io.kafkamlp.sample.RejectedSampleException;
 import io.kafkamlp.sample.Sample;
 import io.kafkamlp.sample.SampleCodec;
 import io.kafkamlp.sample.SampleLimits;
+import io.kafkamlp.sample.SamplePeek;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -55,6 +56,10 @@ public final class PredictorProcessor implements Processor<byte[], byte[], byte[
 
   @Override
   public void process(Record<byte[], byte[]> record) {
+    byte[] value = record.value();
+    if (value != null && value.length <= limits.maxRecordBytes() && SamplePeek.isLabeled(value)) {
+      return; // the training stream, most of the topic: skipped without converting its numbers
+    }
     Sample sample;
     try {
       sample = SampleCodec.parse(record.value() == null ? new byte[0] : record.value(), limits);

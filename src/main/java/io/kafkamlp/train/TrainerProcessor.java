@@ -48,6 +48,12 @@ public final class TrainerProcessor implements Processor<byte[], byte[], byte[],
 
   private static final String META = "meta";
 
+  /**
+   * A model whose records stopped for this long publishes its unpublished batches at once, instead
+   * of at the end of its snapshot interval: serving gets the model a burst of records made.
+   */
+  static final Duration IDLE = Duration.ofMillis(500);
+
   private final Map<String, ModelSpec> specs;
   private final TrainerSettings settings;
   private final TrainerRegistry registry;
@@ -83,6 +89,7 @@ public final class TrainerProcessor implements Processor<byte[], byte[], byte[],
     long recordsSinceSnapshot;
     long lastCheckpointMillis;
     long lastSnapshotMillis;
+    long lastRecordMillis;
     int checkpointChunks;
 
     State(ModelTrainer trainer, long now, TrainerObserver observer) {
@@ -103,18 +110,22 @@ public final class TrainerProcessor implements Processor<byte[], byte[], byte[],
     long every =
         Math.min(settings.snapshotInterval().toMillis(), settings.checkpointInterval().toMillis());
     context.schedule(
-        Duration.ofMillis(Math.max(100, every)), PunctuationType.WALL_CLOCK_TIME, this::onTimer);
+        Duration.ofMillis(Math.max(100, Math.min(every, IDLE.toMillis()))),
+        PunctuationType.WALL_CLOCK_TIME,
+        this::onTimer);
   }
 
   /**
-   * Time-based snapshots and checkpoints for models whose records stopped coming: neither changes
-   * what a model learns, so wall-clock timing keeps training deterministic.
+   * Time-based snapshots and checkpoints for models whose records slowed down or stopped (a
+   * snapshot as soon as a model is {@link #IDLE}): neither changes what a model learns, so
+   * wall-clock timing keeps training deterministic.
    */
   private void onTimer(long now) {
     for (Map.Entry<String, State> entry : models.entrySet()) {
       State state = entry.getValue();
       if (state.recordsSinceSnapshot > 0
-          && elapsed(state.lastSnapshotMillis, now, settings.snapshotInterval())) {
+          && (elapsed(state.lastRecordMillis, now, IDLE)
+              || elapsed(state.lastSnapshotMillis, now, settings.snapshotInterval()))) {
         snapshot(entry.getKey(), state, now, now);
       }
       if (state.recordsSinceCheckpoint > 0
@@ -192,6 +203,7 @@ public final class TrainerProcessor implements Processor<byte[], byte[], byte[],
       models.put(name, state);
       registry.register(state.trainer);
     }
+    state.lastRecordMillis = now;
     TrainingRecord training = TrainingRecord.fromBytes(record.value());
     replay.put(sequenceKey(name, state.nextSequence++), record.value());
     state.recordsSinceCheckpoint++;
@@ -253,8 +265,10 @@ public final class TrainerProcessor implements Processor<byte[], byte[], byte[],
     return key(model, String.format("%08d", chunk));
   }
 
+  /** Zero-padded to 19 digits, so that string order is sequence order (String.format is slow). */
   private static String sequenceKey(String model, long sequence) {
-    return key(model, String.format("%019d", sequence));
+    String digits = Long.toString(sequence);
+    return key(model, "0".repeat(19 - digits.length()) + digits);
   }
 
   private static String modelOf(String storeKey) {

@@ -15,6 +15,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -34,9 +35,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The broker goes away twice while records stream through a running pipeline (trainer and server
  * in one child JVM, started once): first stopped cleanly (SIGTERM), then killed (SIGKILL), each
- * time restarted on the same data directory and port after a few seconds. The pipeline reconnects
- * by itself; every training sample is learned exactly once (the bits equal an undisturbed run's)
- * and every prediction request is answered.
+ * time restarted on the same data directory and port after a few seconds, longer than the
+ * pipeline's producer timeouts. The pipeline reconnects by itself, replacing the stream threads
+ * the timeouts killed; every training sample is learned exactly once (the bits equal an undisturbed
+ * run's) and every prediction request is answered.
  */
 class BrokerRestartTest {
 
@@ -58,12 +60,18 @@ class BrokerRestartTest {
     AtomicLong acked = new AtomicLong();
     AtomicReference<Exception> produceFailure = new AtomicReference<>();
     try {
+      List<String> args =
+          new ArrayList<>(
+              FaultFixture.runArgs(bootstrap, dir.resolve("pipeline"), "restart", Role.ALL, "p"));
+      // Producer timeouts shorter than every outage below, so that each outage outlasts them, as
+      // one of over two minutes would with the defaults: records in flight then fail, which kills
+      // the stream threads that sent them, and the pipeline must replace them.
+      args.addAll(
+          List.of(
+              "--streams-config", "producer.delivery.timeout.ms=3000",
+              "--streams-config", "producer.request.timeout.ms=2000"));
       pipeline =
-          ChildJvm.start(
-                  "pipeline",
-                  dir,
-                  FaultFixture.runArgs(bootstrap, dir.resolve("pipeline"), "restart", Role.ALL, "p"))
-              .awaitOutput("running;", Duration.ofSeconds(90));
+          ChildJvm.start("pipeline", dir, args).awaitOutput("running;", Duration.ofSeconds(90));
       producer =
           new Thread(
               () -> FaultFixture.produce(bootstrap, RECORDS, 100, 250, acked, produceFailure),
@@ -138,7 +146,8 @@ class BrokerRestartTest {
         ChildJvm.start(
             "broker-" + life,
             dir,
-            List.of("broker", "--port", Integer.toString(port), "--data-dir", brokerDir.toString()));
+            List.of(
+                "broker", "--port", Integer.toString(port), "--data-dir", brokerDir.toString()));
     try {
       return broker.awaitOutput("broker ready on", Duration.ofSeconds(60));
     } catch (AssertionError | InterruptedException e) {

@@ -69,7 +69,13 @@ final class ChildJvm implements AutoCloseable {
       }
       if (!process.isAlive()) {
         throw new AssertionError(
-            name + " exited (" + process.exitValue() + ") before printing '" + text + "':\n" + tail());
+            name
+                + " exited ("
+                + process.exitValue()
+                + ") before printing '"
+                + text
+                + "':\n"
+                + tail());
       }
       Thread.sleep(100);
     }

@@ -261,7 +261,8 @@ final class FaultFixture {
    * The final snapshot of an undisturbed trainer (in this JVM, application id {@code reference})
    * over the same samples topic: the bits a disturbed run must end with.
    */
-  static ModelSnapshot undisturbedRun(String bootstrapServers, Path stateDir, long trainingRecords) {
+  static ModelSnapshot undisturbedRun(
+      String bootstrapServers, Path stateDir, long trainingRecords) {
     long from = snapshotsEnd(bootstrapServers);
     Pipeline reference =
         new Pipeline(
@@ -374,6 +375,14 @@ final class FaultFixture {
       Thread.sleep(500);
     }
     throw new AssertionError(
-        topic + " owned by " + owners + " in " + groupId + ", not " + expected + ", after " + timeout);
+        topic
+            + " owned by "
+            + owners
+            + " in "
+            + groupId
+            + ", not "
+            + expected
+            + ", after "
+            + timeout);
   }
 }

@@ -73,6 +73,33 @@ public final class Adagrad implements Optimizer {
     }
 
     @Override
+    public void boundUpdate(double[] bounds, double learningRate, long step) {
+      // |dx| / (sqrt(cache) + eps) <= 1 up to rounding, as cache >= dx^2; 1e-18 / eps covers a dx^2
+      // that underflows
+      bounds[0] += learningRate * (2.0 + 1e-18 / eps);
+      bounds[1] += bounds[2] * bounds[2];
+      bounds[3] = learningRate * bounds[2];
+    }
+
+    @Override
+    public boolean updateIsFinite(Parameter parameter, float learningRate, long step) {
+      Optimizers.checkSize(parameter, cache);
+      float[] x = parameter.value().data;
+      float[] dx = parameter.gradient().data;
+      float[] c = cache.data;
+      int n = parameter.size();
+      float e = eps;
+      float lr = learningRate;
+      float max = 0f;
+      for (int i = 0; i < n; i++) {
+        float g = dx[i];
+        float ci = c[i] + g * g;
+        max = Math.max(max, Math.max(ci, Math.abs(x[i] - lr * g / ((float) Math.sqrt(ci) + e))));
+      }
+      return Float.isFinite(max);
+    }
+
+    @Override
     public void update(Parameter parameter, float learningRate, long step) {
       Optimizers.checkSize(parameter, cache);
       float[] x = parameter.value().data;

@@ -113,6 +113,48 @@ public final class Adam implements Optimizer {
      * @throws IllegalArgumentException if {@code step < 1}
      */
     @Override
+    public void boundUpdate(double[] bounds, double learningRate, long step) {
+      double m = beta1 * bounds[1] + (1.0 - beta1) * bounds[2];
+      double v = beta2 * bounds[1] + (1.0 - beta2) * bounds[2] * bounds[2];
+      double mhat = m / (1.0 - Math.pow(beta1, step));
+      double vhat = v / (1.0 - Math.pow(beta2, step));
+      // the denominator sqrt(vhat) + eps is at least eps
+      bounds[0] += learningRate * mhat / eps;
+      bounds[1] = Math.max(m, v);
+      bounds[3] = Math.max(learningRate * mhat, vhat);
+    }
+
+    @Override
+    public boolean updateIsFinite(Parameter parameter, float learningRate, long step) {
+      if (step < 1) {
+        throw new IllegalArgumentException("adam step must be >= 1, got " + step);
+      }
+      Optimizers.checkSize(parameter, first);
+      float inv1 = (float) (1.0 / (1.0 - Math.pow(beta1, step)));
+      float inv2 = (float) (1.0 / (1.0 - Math.pow(beta2, step)));
+      float[] x = parameter.value().data;
+      float[] dx = parameter.gradient().data;
+      float[] m = first.data;
+      float[] v = second.data;
+      int n = parameter.size();
+      float b1 = beta1;
+      float b2 = beta2;
+      float oneMinusB1 = 1.0f - beta1;
+      float oneMinusB2 = 1.0f - beta2;
+      float e = eps;
+      float lr = learningRate;
+      float max = 0f;
+      for (int i = 0; i < n; i++) {
+        float g = dx[i];
+        float mi = b1 * m[i] + oneMinusB1 * g;
+        float vi = b2 * v[i] + oneMinusB2 * g * g;
+        float xi = x[i] - lr * (mi * inv1) / ((float) Math.sqrt(vi * inv2) + e);
+        max = Math.max(max, Math.max(Math.max(Math.abs(mi), vi), Math.abs(xi)));
+      }
+      return Float.isFinite(max);
+    }
+
+    @Override
     public void update(Parameter parameter, float learningRate, long step) {
       if (step < 1) {
         throw new IllegalArgumentException("adam step must be >= 1, got " + step);

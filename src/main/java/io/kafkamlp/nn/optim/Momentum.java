@@ -108,6 +108,40 @@ public final class Momentum implements Optimizer {
     }
 
     @Override
+    public void boundUpdate(double[] bounds, double learningRate, long step) {
+      double v = mu * bounds[1] + learningRate * bounds[2];
+      bounds[0] += nesterov ? mu * bounds[1] + (1.0 + mu) * v : v;
+      bounds[1] = v;
+      bounds[3] = 0;
+    }
+
+    @Override
+    public boolean updateIsFinite(Parameter parameter, float learningRate, long step) {
+      Optimizers.checkSize(parameter, velocity);
+      float[] x = parameter.value().data;
+      float[] dx = parameter.gradient().data;
+      float[] v = velocity.data;
+      int n = parameter.size();
+      float m = mu;
+      float lr = learningRate;
+      float max = 0f;
+      if (nesterov) {
+        float onePlusMu = 1.0f + mu;
+        for (int i = 0; i < n; i++) {
+          float vPrev = v[i];
+          float vi = m * vPrev - lr * dx[i];
+          max = Math.max(max, Math.max(Math.abs(vi), Math.abs(x[i] + (-m * vPrev + onePlusMu * vi))));
+        }
+      } else {
+        for (int i = 0; i < n; i++) {
+          float vi = m * v[i] - lr * dx[i];
+          max = Math.max(max, Math.max(Math.abs(vi), Math.abs(x[i] + vi)));
+        }
+      }
+      return Float.isFinite(max);
+    }
+
+    @Override
     public void update(Parameter parameter, float learningRate, long step) {
       Optimizers.checkSize(parameter, velocity);
       float[] x = parameter.value().data;

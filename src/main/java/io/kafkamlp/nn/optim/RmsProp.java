@@ -86,6 +86,35 @@ public final class RmsProp implements Optimizer {
     }
 
     @Override
+    public void boundUpdate(double[] bounds, double learningRate, long step) {
+      // cache >= (1 - decay) dx^2, so |dx| / (sqrt(cache) + eps) <= 1 / sqrt(1 - decay) up to
+      // rounding; 1e-18 / eps covers a dx^2 that underflows
+      bounds[0] += learningRate * (2.0 + 1e-18 / eps) / Math.sqrt(1.0 - decay);
+      bounds[1] = decay * bounds[1] + (1.0 - decay) * bounds[2] * bounds[2];
+      bounds[3] = learningRate * bounds[2];
+    }
+
+    @Override
+    public boolean updateIsFinite(Parameter parameter, float learningRate, long step) {
+      Optimizers.checkSize(parameter, cache);
+      float[] x = parameter.value().data;
+      float[] dx = parameter.gradient().data;
+      float[] c = cache.data;
+      int n = parameter.size();
+      float d = decay;
+      float oneMinusD = 1.0f - decay;
+      float e = eps;
+      float lr = learningRate;
+      float max = 0f;
+      for (int i = 0; i < n; i++) {
+        float g = dx[i];
+        float ci = d * c[i] + oneMinusD * g * g;
+        max = Math.max(max, Math.max(ci, Math.abs(x[i] - lr * g / ((float) Math.sqrt(ci) + e))));
+      }
+      return Float.isFinite(max);
+    }
+
+    @Override
     public void update(Parameter parameter, float learningRate, long step) {
       Optimizers.checkSize(parameter, cache);
       float[] x = parameter.value().data;

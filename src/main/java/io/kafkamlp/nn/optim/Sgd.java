@@ -49,6 +49,25 @@ public final class Sgd implements Optimizer {
   private static final class State implements OptimizerState {
 
     @Override
+    public void boundUpdate(double[] bounds, double learningRate, long step) {
+      bounds[0] += learningRate * bounds[2];
+      bounds[3] = 0;
+    }
+
+    @Override
+    public boolean updateIsFinite(Parameter parameter, float learningRate, long step) {
+      float[] x = parameter.value().data;
+      float[] dx = parameter.gradient().data;
+      int n = parameter.size();
+      float lr = learningRate;
+      float max = 0f;
+      for (int i = 0; i < n; i++) {
+        max = Math.max(max, Math.abs(x[i] - lr * dx[i]));
+      }
+      return Float.isFinite(max);
+    }
+
+    @Override
     public void update(Parameter parameter, float learningRate, long step) {
       float[] x = parameter.value().data;
       float[] dx = parameter.gradient().data;

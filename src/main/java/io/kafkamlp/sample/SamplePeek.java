@@ -1,0 +1,154 @@
+package io.kafkamlp.sample;
+
+/**
+ * Tells a labeled record from the others without parsing it: for a consumer that only wants
+ * prediction requests (the server), skipping the training stream at a fraction of the cost of
+ * {@link SampleCodec#parse}, which converts every number.
+ *
+ * <p>A binary record is labeled when its kind byte is LABEL, LABELS or TARGETS. A JSON record is
+ * labeled when its top-level object has a key spelled {@code label}, {@code labels}, {@code
+ * target} or {@code targets} without escapes; values are skipped by bracket and string structure
+ * only, iteratively, so that no nesting depth can overflow the stack.
+ *
+ * <p>The answer is one-sided by design: {@code true} only when {@link SampleCodec#parse} would
+ * either return a labeled sample or refuse the record (whose fate the trainer decides), so a caller
+ * may drop such records; {@code false} means "parse it to know".
+ */
+public final class SamplePeek {
+
+  private SamplePeek() {}
+
+  /**
+   * Whether {@code value} is certainly not a prediction request (see the class comment).
+   *
+   * @param value a record's value; {@code null} and empty are not labeled
+   */
+  public static boolean isLabeled(byte[] value) {
+    if (value == null || value.length == 0) {
+      return false;
+    }
+    if (value.length >= 2 && value[0] == 'K' && value[1] == 'S') {
+      return value.length >= 4 && value[3] >= 1 && value[3] <= 3;
+    }
+    return new Scan(value).labeledObject();
+  }
+
+  /** One pass over a JSON text; every method returns -1 when the text is not as expected. */
+  private static final class Scan {
+    private final byte[] text;
+
+    Scan(byte[] text) {
+      this.text = text;
+    }
+
+    boolean labeledObject() {
+      int i = whitespace(0);
+      if (i >= text.length || text[i] != '{') {
+        return false;
+      }
+      i = whitespace(i + 1);
+      if (i < text.length && text[i] == '}') {
+        return false;
+      }
+      while (i < text.length && text[i] == '"') {
+        int keyEnd = string(i);
+        if (keyEnd < 0) {
+          return false;
+        }
+        if (isLabelKey(i + 1, keyEnd - 1)) {
+          return true;
+        }
+        i = whitespace(keyEnd);
+        if (i >= text.length || text[i] != ':') {
+          return false;
+        }
+        i = value(whitespace(i + 1));
+        if (i < 0) {
+          return false;
+        }
+        i = whitespace(i);
+        if (i >= text.length || text[i] != ',') {
+          return false;
+        }
+        i = whitespace(i + 1);
+      }
+      return false;
+    }
+
+    /** Whether {@code text[from, to)} is one of the label keys. */
+    private boolean isLabelKey(int from, int to) {
+      return equals(from, to, "label")
+          || equals(from, to, "labels")
+          || equals(from, to, "target")
+          || equals(from, to, "targets");
+    }
+
+    private boolean equals(int from, int to, String key) {
+      if (to - from != key.length()) {
+        return false;
+      }
+      for (int k = 0; k < key.length(); k++) {
+        if (text[from + k] != key.charAt(k)) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /** The index just after the string that opens at {@code i} (a quote), or -1. */
+    private int string(int i) {
+      for (int j = i + 1; j < text.length; j++) {
+        if (text[j] == '\\') {
+          j++;
+        } else if (text[j] == '"') {
+          return j + 1;
+        }
+      }
+      return -1;
+    }
+
+    /** The index just after the value that starts at {@code i}, or -1. */
+    private int value(int i) {
+      if (i >= text.length) {
+        return -1;
+      }
+      if (text[i] == '"') {
+        return string(i);
+      }
+      if (text[i] != '[' && text[i] != '{') {
+        int j = i;
+        while (j < text.length && text[j] != ',' && text[j] != '}' && !isWhitespace(text[j])) {
+          j++;
+        }
+        return j == i ? -1 : j;
+      }
+      int depth = 0;
+      for (int j = i; j < text.length; j++) {
+        byte b = text[j];
+        if (b == '"') {
+          j = string(j);
+          if (j < 0) {
+            return -1;
+          }
+          j--;
+        } else if (b == '[' || b == '{') {
+          depth++;
+        } else if ((b == ']' || b == '}') && --depth == 0) {
+          return j + 1;
+        }
+      }
+      return -1;
+    }
+
+    private int whitespace(int i) {
+      while (i < text.length && isWhitespace(text[i])) {
+        i++;
+      }
+      return i;
+    }
+
+    private static boolean isWhitespace(byte b) {
+      return b == ' ' || b == '\t' || b == '\r' || b == '\n';
+    }
+  }
+}

@@ -1,0 +1,267 @@
+package io.kafkamlp.topology;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kafkamlp.data.SyntheticStream;
+import io.kafkamlp.kafka.Topics;
+import io.kafkamlp.metrics.TrainingMetrics;
+import io.kafkamlp.nn.Model;
+import io.kafkamlp.nn.ModelCodec;
+import io.kafkamlp.nn.Parameter;
+import io.kafkamlp.nn.optim.OptimizerState;
+import io.kafkamlp.sample.Sample;
+import io.kafkamlp.sample.SampleCodec;
+import io.kafkamlp.serve.ModelSnapshot;
+import io.kafkamlp.serve.SnapshotPredictor;
+import io.kafkamlp.spec.ModelSpec;
+import io.kafkamlp.train.ModelTrainer;
+import io.kafkamlp.train.TrainerRegistry;
+import io.kafkamlp.train.TrainerSettings;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.ejml.data.FMatrixRMaj;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 6, numerical faults: models with absurd learning rates train beside a sane one in the real
+ * trainer topology, with the real training metrics on a Prometheus registry. Their non-finite
+ * batches are skipped and counted (in the scrape text the NonFiniteBatches alert reads), their
+ * state stays finite and usable, and the sane model learns exactly what it learns alone.
+ */
+class ExplodingLearningRateTest {
+
+  static final int FEATURES = 784;
+  static final int CLASSES = 10;
+  static final int RECORDS = 1_280;
+  static final ModelSpec SANE =
+      ModelSpec.defaults().with("layers", "784,64,10").with("seed", "7");
+
+  /** SGD at 1e6: within a few updates the loss overflows, and the model is stuck from then on. */
+  static final ModelSpec EXPLODING = SANE.with("optimizer", "sgd").with("lr", "1e6");
+
+  /** Adam at 1e39, infinite in float: every update would overflow, though no loss ever does. */
+  static final ModelSpec OVERFLOWING = SANE.with("lr", "1e39");
+
+  /** 10% validation; checkpoints every 20 batches, snapshots every 10. */
+  static final TrainerSettings SETTINGS =
+      new TrainerSettings(0.1, 0, 10, 20, Duration.ofHours(1), 10, Duration.ofHours(1));
+
+  @TempDir Path stateDir;
+
+  @Test
+  void shouldSkipCountAndStayFiniteWhenTheLearningRateExplodes() {
+    PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    TrainingMetrics metrics = new TrainingMetrics(prometheus, prometheus.getPrometheusRegistry());
+    TrainerRegistry trainers = new TrainerRegistry();
+    List<ModelSnapshot> snapshots;
+    try (TopologyTestDriver driver =
+        driver(
+            Map.of("default", SANE, "exploding", EXPLODING, "overflowing", OVERFLOWING),
+            trainers,
+            metrics,
+            "mixed")) {
+      feed(driver, List.of("default", "exploding", "overflowing"));
+      snapshots = snapshots(driver);
+      trainers.beginShutdown(); // keep the trainers registered after the driver closes
+    }
+    ModelTrainer sane = trainers.trainers().get("default");
+    ModelTrainer exploding = trainers.trainers().get("exploding");
+    ModelTrainer overflowing = trainers.trainers().get("overflowing");
+    String scrape = prometheus.scrape();
+
+    // Skipped and counted: in the trainer, the model and the Prometheus counter.
+    long batches = trainingBatches(exploding);
+    assertTrue(exploding.model().step() >= 1, "the first update is finite and applied");
+    assertTrue(exploding.skippedBatches() > batches / 2, "skipped " + exploding.skippedBatches());
+    assertEquals(batches, exploding.model().step() + exploding.skippedBatches());
+    assertEquals(exploding.skippedBatches(), exploding.model().skippedSteps());
+    assertEquals(exploding.skippedBatches(), skippedInScrape(scrape, "exploding"));
+    assertEquals(trainingBatches(overflowing), overflowing.skippedBatches());
+    assertEquals(0, overflowing.model().step());
+    assertEquals(overflowing.skippedBatches(), skippedInScrape(scrape, "overflowing"));
+    assertEquals(0, sane.skippedBatches());
+    assertEquals(0, skippedInScrape(scrape, "default"));
+
+    // Finite: every parameter, optimizer state and running statistic.
+    for (ModelTrainer t : List.of(exploding, overflowing)) {
+      assertAllFinite(t.model());
+    }
+
+    // Usable: the published snapshot holds the trainer's parameters bit for bit, and the
+    // checkpoint restores a trainer that goes on exactly as the original.
+    assertSnapshotMatches(lastSnapshot(snapshots, "exploding"), exploding);
+    assertSnapshotMatches(lastSnapshot(snapshots, "overflowing"), overflowing);
+    assertCheckpointRoundTrips(exploding);
+    assertCheckpointRoundTrips(overflowing);
+
+    // The overflowing model never moved from its initialization: it predicts finite probabilities.
+    SnapshotPredictor predictor = new SnapshotPredictor(lastSnapshot(snapshots, "overflowing"));
+    SyntheticStream queries = new SyntheticStream(FEATURES, CLASSES, 99);
+    for (int i = 0; i < 50; i++) {
+      float[] p = predictor.predict(queries.next().features());
+      double sum = 0;
+      for (float v : p) {
+        assertTrue(Float.isFinite(v) && v >= 0 && v <= 1, "probability " + v);
+        sum += v;
+      }
+      assertEquals(1.0, sum, 1e-4);
+    }
+
+    // The sane model is unaffected: the very bits it learns alone, and it learns.
+    TrainerRegistry alone = new TrainerRegistry();
+    PrometheusMeterRegistry quiet = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    try (TopologyTestDriver driver =
+        driver(
+            Map.of("default", SANE),
+            alone,
+            new TrainingMetrics(quiet, quiet.getPrometheusRegistry()),
+            "alone")) {
+      feed(driver, List.of("default"));
+      alone.beginShutdown();
+    }
+    ModelTrainer reference = alone.trainers().get("default");
+    assertEquals(reference.model().step(), sane.model().step());
+    assertArrayEquals(ModelCodec.encode(reference.model()), ModelCodec.encode(sane.model()));
+    assertTrue(
+        sane.prequentialAccuracy() > 2.0 / CLASSES,
+        "sane model learns: prequential accuracy over the last 10 batches "
+            + sane.prequentialAccuracy());
+  }
+
+  private TopologyTestDriver driver(
+      Map<String, ModelSpec> models, TrainerRegistry registry, TrainingMetrics metrics, String dir) {
+    StreamsBuilder builder = new StreamsBuilder();
+    TrainerTopology.build(builder, models, SETTINGS, registry, metrics);
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "exploding-test");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve(dir).toString());
+    return new TopologyTestDriver(builder.build(), props);
+  }
+
+  /** The same seeded stream for every model, each record once per model, interleaved. */
+  private static void feed(TopologyTestDriver driver, List<String> models) {
+    TestInputTopic<byte[], byte[]> input =
+        driver.createInputTopic(
+            Topics.SAMPLES, new ByteArraySerializer(), new ByteArraySerializer());
+    SyntheticStream stream = new SyntheticStream(FEATURES, CLASSES, 42);
+    for (int i = 0; i < RECORDS; i++) {
+      Sample s = stream.next();
+      for (String model : models) {
+        Sample m = new Sample(model, s.features(), s.kind(), s.targets());
+        input.pipeInput(
+            ("s-" + i).getBytes(StandardCharsets.UTF_8),
+            i % 2 == 0 ? SampleCodec.toBinary(m) : SampleCodec.toJson(m));
+      }
+    }
+  }
+
+  private static List<ModelSnapshot> snapshots(TopologyTestDriver driver) {
+    return driver
+        .createOutputTopic(
+            Topics.SNAPSHOTS, new ByteArrayDeserializer(), new ByteArrayDeserializer())
+        .readValuesToList()
+        .stream()
+        .map(ModelSnapshot::fromBytes)
+        .toList();
+  }
+
+  private static ModelSnapshot lastSnapshot(List<ModelSnapshot> snapshots, String model) {
+    List<ModelSnapshot> of = new ArrayList<>();
+    for (ModelSnapshot s : snapshots) {
+      if (s.model().equals(model)) {
+        of.add(s);
+      }
+    }
+    assertTrue(!of.isEmpty(), "no snapshot of " + model);
+    return of.get(of.size() - 1);
+  }
+
+  /** Full training batches the trainer has seen: applied or skipped. */
+  private static long trainingBatches(ModelTrainer t) {
+    long batches = t.model().step() + t.model().skippedSteps();
+    assertTrue(batches >= (RECORDS * 8L / 10) / 32, "batches " + batches);
+    return batches;
+  }
+
+  /** The value of mlp_batches_skipped_total for a model in the Prometheus text format. */
+  private static long skippedInScrape(String scrape, String model) {
+    Matcher m =
+        Pattern.compile(
+                "(?m)^mlp_batches_skipped_total\\{model=\""
+                    + model
+                    + "\",reason=\"non-finite\"\\} ([0-9.eE+]+)$")
+            .matcher(scrape);
+    assertTrue(m.find(), "no mlp_batches_skipped_total for " + model + " in\n" + scrape);
+    double value = Double.parseDouble(m.group(1));
+    assertEquals(Math.rint(value), value);
+    return (long) value;
+  }
+
+  private static void assertAllFinite(Model model) {
+    for (Parameter p : model.network().parameters()) {
+      assertFinite(p.value(), p.name());
+    }
+    for (OptimizerState state : model.optimizerStates()) {
+      for (FMatrixRMaj b : state.buffers()) {
+        assertFinite(b, "optimizer state");
+      }
+    }
+    for (FMatrixRMaj b : model.network().buffers()) {
+      assertFinite(b, "running statistic");
+    }
+  }
+
+  private static void assertFinite(FMatrixRMaj m, String what) {
+    for (int i = 0; i < m.getNumElements(); i++) {
+      assertTrue(Float.isFinite(m.data[i]), what + "[" + i + "] = " + m.data[i]);
+    }
+  }
+
+  private static void assertSnapshotMatches(ModelSnapshot snapshot, ModelTrainer trainer) {
+    assertEquals(trainer.model().step(), snapshot.version());
+    Model decoded = ModelCodec.decode(snapshot.network());
+    List<Parameter> expected = trainer.model().network().parameters();
+    List<Parameter> actual = decoded.network().parameters();
+    for (int i = 0; i < expected.size(); i++) {
+      assertArrayEquals(expected.get(i).value().data, actual.get(i).value().data);
+    }
+  }
+
+  /** A restored trainer equals the original, then both take the same 10 batches alike. */
+  private static void assertCheckpointRoundTrips(ModelTrainer trainer) {
+    byte[] checkpoint = trainer.checkpoint();
+    ModelTrainer restored = ModelTrainer.restore(checkpoint);
+    assertArrayEquals(checkpoint, restored.checkpoint());
+    ModelTrainer original = ModelTrainer.restore(checkpoint);
+    SyntheticStream more = new SyntheticStream(trainer.name(), FEATURES, CLASSES, 6.0, 5);
+    for (int i = 0; i < 320; i++) {
+      Sample s = more.next();
+      original.accept(s, false);
+      restored.accept(s, false);
+    }
+    assertArrayEquals(original.checkpoint(), restored.checkpoint());
+    assertEquals(
+        trainer.model().step() + trainer.skippedBatches() + 10,
+        restored.model().step() + restored.skippedBatches());
+    assertAllFinite(restored.model());
+  }
+}
