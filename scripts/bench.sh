@@ -9,8 +9,9 @@
 #      binary), serving latency while training, the pipeline JVM's peak heap, one- and ten-pass
 #      accuracy; it merges 1 and 2 and writes the report.
 # Writes target/bench/report.md and report.json (plus jmh.json, peer.json, bench.log and the runs'
-# logs under target/bench/work) and prints the markdown. About 17 minutes on a quiet 2-core
-# machine; --quick takes about 5 and its numbers are not for reporting.
+# logs under target/bench/work) and prints the markdown. About 15 minutes on a quiet 2-core
+# machine (estimated: build 1, JMH 1.5, PyTorch 0.5, passthrough 1.5, end to end 4.5, serving 1,
+# ten passes 4-6); --quick takes a few minutes and its numbers are not for reporting.
 #
 # Usage: scripts/bench.sh [--quick] [--repeats N] [--skip-build] [--out DIR] [-- BENCH OPTIONS...]
 #   --quick       short runs everywhere (development)
@@ -33,7 +34,7 @@ while [ $# -gt 0 ]; do
     --skip-build) skip_build=1 ;;
     --out) out="$2"; shift ;;
     --) shift; bench_args+=("$@"); break ;;
-    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+    -h|--help) awk 'NR > 1 && /^#/ { print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
   esac
   shift

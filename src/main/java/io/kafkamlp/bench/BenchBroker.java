@@ -3,16 +3,11 @@ package io.kafkamlp.bench;
 import io.kafkamlp.kafka.EmbeddedKafka;
 import io.kafkamlp.kafka.TopicDeclaration;
 import io.kafkamlp.kafka.Topics;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 
@@ -58,20 +53,6 @@ final class BenchBroker implements AutoCloseable {
   @Override
   public void close() {
     broker.close();
-    deleteTree(dir);
-  }
-
-  /** Deletes {@code dir} and everything below it, if it exists. */
-  static void deleteTree(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete " + dir, e);
-    }
+    WorkDirs.delete(dir);
   }
 }

@@ -67,27 +67,31 @@ public final class EndToEnd {
    */
   public static Run run(BenchSettings settings, TrainingReplay replay, List<Sample> test, Path dir)
       throws Exception {
-    try (BenchBroker broker = BenchBroker.start(dir.resolve("broker"), List.of());
-        PipelineProcess pipeline =
-            PipelineProcess.start(
-                broker.bootstrapServers(), settings.pipelineHeap(), dir.resolve("pipeline"));
-        MetricsSampler sampler =
-            new MetricsSampler(pipeline.metricsUri(), settings.scrapeInterval())) {
+    try (BenchBroker broker = BenchBroker.start(dir.resolve("broker"), List.of())) {
       String bootstrap = broker.bootstrapServers();
-      pipeline.awaitReady(sampler, settings.timeout());
       long expected = replay.expectedTrained(settings.validationFraction(), settings.batchSize());
-      CompletableFuture<TrainingReplay.Produced> produced =
-          Background.start("bench-producer", () -> replay.produce(ReplayClients.plain(bootstrap)));
-      long learnedAt = awaitLearned(sampler, pipeline, produced, expected, settings.timeout());
-      TrainingReplay.Produced sent = produced.get();
-      double testAccuracy =
-          test.isEmpty()
-              ? Double.NaN
-              : TestScorer.score(
-                      ReplayClients.plain(bootstrap), test, replay.format(), settings.timeout())
-                  .accuracy();
-      MemoryPeak memory = MemoryPeak.of(sampler, pipeline);
-      pipeline.close();
+      long learnedAt;
+      TrainingReplay.Produced sent;
+      double testAccuracy;
+      MemoryPeak memory;
+      try (PipelineProcess pipeline =
+              PipelineProcess.start(bootstrap, settings.pipelineHeap(), dir.resolve("pipeline"));
+          MetricsSampler sampler =
+              new MetricsSampler(pipeline.metricsUri(), settings.scrapeInterval())) {
+        pipeline.awaitReady(sampler, settings.timeout());
+        CompletableFuture<TrainingReplay.Produced> produced =
+            Background.start(
+                "bench-producer", () -> replay.produce(ReplayClients.plain(bootstrap)));
+        learnedAt = awaitLearned(sampler, pipeline, produced, expected, settings.timeout());
+        sent = produced.get();
+        testAccuracy =
+            test.isEmpty()
+                ? Double.NaN
+                : TestScorer.score(
+                        ReplayClients.plain(bootstrap), test, replay.format(), settings.timeout())
+                    .accuracy();
+        memory = MemoryPeak.of(sampler, pipeline);
+      } // the pipeline stops cleanly: state committed, final snapshot published
       ModelSnapshot last = latestSnapshot(bootstrap);
       return new Run(
           replay.format(),

@@ -89,7 +89,7 @@ public final class Passthrough {
         CompletableFuture<TrainingReplay.Produced> produced =
             Background.start(
                 "bench-producer", () -> replay.produce(ReplayClients.plain(bootstrap)));
-        long lastAppend = awaitCopies(bootstrap, replay.records(), settings.timeout());
+        long lastAppend = awaitCopies(bootstrap, replay.records(), produced, settings.timeout());
         TrainingReplay.Produced sent = produced.get();
         return new Run(
             replay.format(),
@@ -113,8 +113,13 @@ public final class Passthrough {
         .withConfig("message.timestamp.type", "LogAppendTime");
   }
 
-  /** Reads {@link #OUTPUT} until {@code expected} records came; returns their latest timestamp. */
-  private static long awaitCopies(String bootstrap, long expected, Duration timeout) {
+  /**
+   * Reads {@link #OUTPUT} until {@code expected} records came and returns their latest timestamp;
+   * fails at once if {@code produced} failed.
+   */
+  private static long awaitCopies(
+      String bootstrap, long expected, CompletableFuture<?> produced, Duration timeout)
+      throws Exception {
     try (KafkaConsumer<byte[], byte[]> consumer =
         ReplayClients.committedConsumer(ReplayClients.plain(bootstrap))) {
       List<TopicPartition> partitions =
@@ -127,6 +132,9 @@ public final class Passthrough {
       long latest = 0;
       long deadline = System.nanoTime() + timeout.toNanos();
       while (seen < expected) {
+        if (produced.isCompletedExceptionally()) {
+          produced.get(); // throws the producer's failure
+        }
         if (System.nanoTime() > deadline) {
           throw new IllegalStateException(
               "the passthrough copied " + seen + " of " + expected + " records in " + timeout);

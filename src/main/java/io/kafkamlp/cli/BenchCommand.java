@@ -9,7 +9,9 @@ import io.kafkamlp.bench.Machine;
 import io.kafkamlp.bench.Passthrough;
 import io.kafkamlp.bench.Peer;
 import io.kafkamlp.bench.Serving;
+import io.kafkamlp.bench.Stats;
 import io.kafkamlp.bench.StreamsConfigSource;
+import io.kafkamlp.bench.WorkDirs;
 import io.kafkamlp.data.Dataset;
 import io.kafkamlp.data.IdxReader;
 import io.kafkamlp.replay.SampleFormat;
@@ -164,7 +166,7 @@ final class BenchCommand implements Callable<Integer> {
     List<Sample> test =
         allTest.subList(0, Math.min(or(testSamples, 1_000, allTest.size()), allTest.size()));
     Path work = outDir.resolve("work");
-    deleteWork(work);
+    WorkDirs.delete(work);
     BenchSettings settings =
         new BenchSettings(
             work,
@@ -174,31 +176,10 @@ final class BenchCommand implements Callable<Integer> {
             TrainerSettings.defaults().validationFraction(),
             ModelSpec.defaults().batchSize());
     Instant started = Instant.now();
-    Runs done = new Runs(settings, work);
-    if (parts.contains(Part.PASSTHROUGH)) {
-      for (int r = 1; r <= runs; r++) {
-        for (SampleFormat format : inputFormats) {
-          TrainingReplay replay = new TrainingReplay(train, 1, format);
-          done.passthrough(replay, "passthrough-" + format + "-" + r);
-        }
-      }
-    }
-    if (parts.contains(Part.END_TO_END)) {
-      for (int r = 1; r <= runs; r++) {
-        for (SampleFormat format : inputFormats) {
-          TrainingReplay replay = new TrainingReplay(train, 1, format);
-          done.endToEnd(replay, test, "end-to-end-" + format + "-" + r);
-        }
-      }
-    }
     int seconds = or(servingSeconds, 5, 30);
-    if (parts.contains(Part.SERVING)) {
-      done.serving(train, test, SampleFormat.of(servingFormat), seconds);
-    }
     int passes = or(accuracyPasses, 2, 10);
-    if (parts.contains(Part.ACCURACY) && passes > 0) {
-      done.accuracy(new TrainingReplay(train, passes, SampleFormat.BINARY), test);
-    }
+    Runs done = new Runs(settings);
+    measure(done, train, test, runs, inputFormats, seconds, passes);
     BenchResults results =
         new BenchResults(
             started,
@@ -219,6 +200,44 @@ final class BenchCommand implements Callable<Integer> {
             done.serving,
             done.accuracy,
             done.failures);
+    write(results);
+    return done.failures.isEmpty() ? 0 : 1;
+  }
+
+  /** Runs the parts asked for, in order, formats interleaved within each repeat. */
+  private void measure(
+      Runs done,
+      List<Sample> train,
+      List<Sample> test,
+      int runs,
+      List<SampleFormat> inputFormats,
+      int servingSeconds,
+      int passes) {
+    if (parts.contains(Part.PASSTHROUGH)) {
+      for (int r = 1; r <= runs; r++) {
+        for (SampleFormat format : inputFormats) {
+          done.passthrough(new TrainingReplay(train, 1, format), "passthrough-" + format + "-" + r);
+        }
+      }
+    }
+    if (parts.contains(Part.END_TO_END)) {
+      for (int r = 1; r <= runs; r++) {
+        for (SampleFormat format : inputFormats) {
+          done.endToEnd(
+              new TrainingReplay(train, 1, format), test, "end-to-end-" + format + "-" + r);
+        }
+      }
+    }
+    if (parts.contains(Part.SERVING)) {
+      done.serving(train, test, SampleFormat.of(servingFormat), servingSeconds);
+    }
+    if (parts.contains(Part.ACCURACY) && passes > 0) {
+      done.accuracy(new TrainingReplay(train, passes, SampleFormat.BINARY), test);
+    }
+  }
+
+  /** Writes report.md and report.json to --out and prints the markdown. */
+  private void write(BenchResults results) throws IOException {
     String markdown = BenchReport.markdown(results);
     Files.createDirectories(outDir);
     Files.writeString(outDir.resolve("report.md"), markdown, StandardCharsets.UTF_8);
@@ -228,22 +247,11 @@ final class BenchCommand implements Callable<Integer> {
     out.print(markdown);
     out.printf("%nwrote %s and %s%n", outDir.resolve("report.md"), outDir.resolve("report.json"));
     out.flush();
-    return done.failures.isEmpty() ? 0 : 1;
   }
 
   /** The option's value if given, else the quick or the full default. */
   private int or(Integer given, int quickDefault, int fullDefault) {
     return given != null ? given : quick ? quickDefault : fullDefault;
-  }
-
-  private static void deleteWork(Path work) throws IOException {
-    if (Files.exists(work)) {
-      try (var paths = Files.walk(work)) {
-        for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-          Files.deleteIfExists(p);
-        }
-      }
-    }
   }
 
   /** The trainer's own Kafka Streams config, from the one place the pipeline builds it. */
@@ -267,9 +275,9 @@ final class BenchCommand implements Callable<Integer> {
     final List<String> failures = new ArrayList<>();
     EndToEnd.Run accuracy;
 
-    Runs(BenchSettings settings, Path work) {
+    Runs(BenchSettings settings) {
       this.settings = settings;
-      this.work = work;
+      this.work = settings.workDir();
     }
 
     void passthrough(TrainingReplay replay, String name) {
@@ -339,7 +347,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private double medianBinaryRate() {
-      return io.kafkamlp.bench.Stats.median(
+      return Stats.median(
           endToEnd.stream()
               .filter(r -> r.format() == SampleFormat.BINARY)
               .map(EndToEnd.Run::samplesPerSecond)

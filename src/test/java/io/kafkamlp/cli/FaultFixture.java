@@ -19,7 +19,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,30 +74,27 @@ final class FaultFixture {
    */
   static List<String> runArgs(
       String bootstrapServers, Path dataDir, String applicationId, Role role, String clientId) {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "run",
-                "--bootstrap-servers", bootstrapServers,
-                "--data-dir", dataDir.toString(),
-                "--application-id", applicationId,
-                "--role", role.toString(),
-                "--validation-fraction", "0.1",
-                "--window-batches", "20",
-                "--checkpoint-batches", "5",
-                "--checkpoint-seconds", "1",
-                "--snapshot-batches", "1",
-                "--snapshot-seconds", "1",
-                "--metrics-port", "-1",
-                "--streams-config", "client.id=" + clientId,
-                "--streams-config", "consumer.session.timeout.ms=6000",
-                "--streams-config", "consumer.heartbeat.interval.ms=1000",
-                "--layers", FEATURES + ",32,16," + CLASSES,
-                "--batch-size", "8",
-                "--lr", "0.01",
-                "--dropout", "0.1",
-                "--batch-norm"));
-    return args;
+    return List.of(
+        "run",
+        "--bootstrap-servers", bootstrapServers,
+        "--data-dir", dataDir.toString(),
+        "--application-id", applicationId,
+        "--role", role.toString(),
+        "--validation-fraction", "0.1",
+        "--window-batches", "20",
+        "--checkpoint-batches", "5",
+        "--checkpoint-seconds", "1",
+        "--snapshot-batches", "1",
+        "--snapshot-seconds", "1",
+        "--metrics-port", "-1",
+        "--streams-config", "client.id=" + clientId,
+        "--streams-config", "consumer.session.timeout.ms=6000",
+        "--streams-config", "consumer.heartbeat.interval.ms=1000",
+        "--layers", FEATURES + ",32,16," + CLASSES,
+        "--batch-size", "8",
+        "--lr", "0.01",
+        "--dropout", "0.1",
+        "--batch-norm");
   }
 
   /** Whether record {@code i} of the stream is a prediction request. */
