@@ -168,7 +168,9 @@ public final class Model {
     return true;
   }
 
-  /** After an update: the bounds {@link #updateIsFinite} computed, or exact ones when it could not. */
+  /**
+   * After an update: the bounds {@link #updateIsFinite} computed, or exact ones when it could not.
+   */
   private void updateBounds(List<Parameter> parameters) {
     for (int i = 0; i < parameters.size(); i++) {
       if (boundsExact) {

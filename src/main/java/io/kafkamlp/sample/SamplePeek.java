@@ -6,9 +6,9 @@ package io.kafkamlp.sample;
  * {@link SampleCodec#parse}, which converts every number.
  *
  * <p>A binary record is labeled when its kind byte is LABEL, LABELS or TARGETS. A JSON record is
- * labeled when its top-level object has a key spelled {@code label}, {@code labels}, {@code
- * target} or {@code targets} without escapes; values are skipped by bracket and string structure
- * only, iteratively, so that no nesting depth can overflow the stack.
+ * labeled when its top-level object has a key spelled {@code label}, {@code labels}, {@code target}
+ * or {@code targets} without escapes; values are skipped by bracket and string structure only,
+ * iteratively, so that no nesting depth can overflow the stack.
  *
  * <p>The answer is one-sided by design: {@code true} only when {@link SampleCodec#parse} would
  * either return a labeled sample or refuse the record (whose fate the trainer decides), so a caller

@@ -33,12 +33,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The broker goes away twice while records stream through a running pipeline (trainer and server
- * in one child JVM, started once): first stopped cleanly (SIGTERM), then killed (SIGKILL), each
- * time restarted on the same data directory and port after a few seconds, longer than the
- * pipeline's producer timeouts. The pipeline reconnects by itself, replacing the stream threads
- * the timeouts killed; every training sample is learned exactly once (the bits equal an undisturbed
- * run's) and every prediction request is answered.
+ * The broker goes away twice while records stream through a running pipeline (trainer and server in
+ * one child JVM, started once): first stopped cleanly (SIGTERM), then killed (SIGKILL), each time
+ * restarted on the same data directory and port after a few seconds, longer than the pipeline's
+ * producer timeouts. The pipeline reconnects by itself, replacing the stream threads the timeouts
+ * killed; every training sample is learned exactly once (the bits equal an undisturbed run's) and
+ * every prediction request is answered.
  */
 class BrokerRestartTest {
 

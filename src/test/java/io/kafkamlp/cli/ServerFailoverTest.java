@@ -40,8 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
  * partitions over and keeps answering: every prediction request gets a prediction from the model.
  *
  * <p>Some requests may be answered twice: the server is {@code at_least_once}, so the requests the
- * killed process answered after its last offset commit are answered again by the survivor. The
- * test allows duplicates and asserts that none is lost.
+ * killed process answered after its last offset commit are answered again by the survivor. The test
+ * allows duplicates and asserts that none is lost.
  */
 class ServerFailoverTest {
 
@@ -160,7 +160,9 @@ class ServerFailoverTest {
     while (System.nanoTime() < deadline) {
       try (KafkaConsumer<byte[], byte[]> consumer = Pipeline.committedReader(bootstrap)) {
         long answered =
-            consumer.endOffsets(FaultFixture.partitions(consumer, Topics.PREDICTIONS)).values()
+            consumer
+                .endOffsets(FaultFixture.partitions(consumer, Topics.PREDICTIONS))
+                .values()
                 .stream()
                 .mapToLong(Long::longValue)
                 .sum();

@@ -25,10 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two trainer processes ({@code run --role trainer}, one application id, each its own state
- * directory) share the trainer application; the one training the model is killed with SIGKILL
- * while records stream in. Its task moves to the survivor, which has no local state for it and
- * restores the model from the changelogs (checkpoint plus replay log): no sample is learned twice
- * or lost, and the final bits equal those of an undisturbed run.
+ * directory) share the trainer application; the one training the model is killed with SIGKILL while
+ * records stream in. Its task moves to the survivor, which has no local state for it and restores
+ * the model from the changelogs (checkpoint plus replay log): no sample is learned twice or lost,
+ * and the final bits equal those of an undisturbed run.
  */
 class TrainerFailoverTest {
 

@@ -82,7 +82,9 @@ class NonFiniteUpdateTest {
   void shouldSkipEveryStepWhenTheLearningRateIsInfiniteInFloat() {
     Model model = Models.create(SMALL.with("optimizer", "sgd").with("lr", "1e39"));
     float[][] before =
-        model.network().parameters().stream().map(p -> p.value().data.clone()).toArray(float[][]::new);
+        model.network().parameters().stream()
+            .map(p -> p.value().data.clone())
+            .toArray(float[][]::new);
     assertEquals(0, train(model));
     assertEquals(100, model.skippedSteps());
     assertEquals(0, model.step());

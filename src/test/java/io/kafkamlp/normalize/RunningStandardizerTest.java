@@ -394,4 +394,28 @@ class RunningStandardizerTest {
     assertTrue(e.getMessage().contains("feature 2"), e.getMessage());
     assertArrayEquals(before, s.toBytes());
   }
+
+  /** The loop of transform is its contract, term by term: (x - mean(i)) / scale(i), to the bit. */
+  @ParameterizedTest
+  @ValueSource(doubles = {0.0, 0.05})
+  void transformIsExactlyMeanAndScaleAtEveryCount(double forgetting) {
+    Random random = new Random(3);
+    RunningStandardizer s = new RunningStandardizer(50, forgetting);
+    for (int n = 0; n < 40; n++) {
+      float[] x = new float[50];
+      for (int i = 0; i < x.length; i++) {
+        x[i] = i % 7 == 0 ? 1.5f : (float) (random.nextGaussian() * (i + 1) + i);
+      }
+      float[] out = new float[50];
+      s.transform(x, out);
+      for (int i = 0; i < x.length; i++) {
+        float expected = (float) ((x[i] - s.mean(i)) / s.scale(i));
+        assertEquals(
+            Float.floatToRawIntBits(expected),
+            Float.floatToRawIntBits(out[i]),
+            "feature " + i + " after " + n + " samples");
+      }
+      s.update(x);
+    }
+  }
 }

@@ -78,7 +78,8 @@ class SamplePeekTest {
     int peekedLabeled = 0;
     for (int i = 0; i < 20_000; i++) {
       Sample sample = randomSample(random);
-      byte[] bytes = random.nextBoolean() ? SampleCodec.toJson(sample) : SampleCodec.toBinary(sample);
+      byte[] bytes =
+          random.nextBoolean() ? SampleCodec.toJson(sample) : SampleCodec.toBinary(sample);
       byte[] mutated = mutate(bytes, random);
       if (!SamplePeek.isLabeled(mutated)) {
         continue;
@@ -87,7 +88,9 @@ class SamplePeekTest {
       try {
         assertTrue(
             SampleCodec.parse(mutated).labeled(),
-            () -> "peeked labeled, parsed as a request: " + new String(mutated, StandardCharsets.UTF_8));
+            () ->
+                "peeked labeled, parsed as a request: "
+                    + new String(mutated, StandardCharsets.UTF_8));
       } catch (RejectedSampleException refused) {
         // refused records are the trainer's to send to the dead-letter topic
       }

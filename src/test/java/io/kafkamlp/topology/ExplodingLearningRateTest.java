@@ -51,8 +51,7 @@ class ExplodingLearningRateTest {
   static final int FEATURES = 784;
   static final int CLASSES = 10;
   static final int RECORDS = 1_280;
-  static final ModelSpec SANE =
-      ModelSpec.defaults().with("layers", "784,64,10").with("seed", "7");
+  static final ModelSpec SANE = ModelSpec.defaults().with("layers", "784,64,10").with("seed", "7");
 
   /** SGD at 1e6: within a few updates the loss overflows, and the model is stuck from then on. */
   static final ModelSpec EXPLODING = SANE.with("optimizer", "sgd").with("lr", "1e6");
@@ -147,7 +146,10 @@ class ExplodingLearningRateTest {
   }
 
   private TopologyTestDriver driver(
-      Map<String, ModelSpec> models, TrainerRegistry registry, TrainingMetrics metrics, String dir) {
+      Map<String, ModelSpec> models,
+      TrainerRegistry registry,
+      TrainingMetrics metrics,
+      String dir) {
     StreamsBuilder builder = new StreamsBuilder();
     TrainerTopology.build(builder, models, SETTINGS, registry, metrics);
     Properties props = new Properties();

@@ -130,7 +130,8 @@ public final class Momentum implements Optimizer {
         for (int i = 0; i < n; i++) {
           float vPrev = v[i];
           float vi = m * vPrev - lr * dx[i];
-          max = Math.max(max, Math.max(Math.abs(vi), Math.abs(x[i] + (-m * vPrev + onePlusMu * vi))));
+          max =
+              Math.max(max, Math.max(Math.abs(vi), Math.abs(x[i] + (-m * vPrev + onePlusMu * vi))));
         }
       } else {
         for (int i = 0; i < n; i++) {

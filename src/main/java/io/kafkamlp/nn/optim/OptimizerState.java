@@ -20,9 +20,8 @@ public interface OptimizerState {
   /**
    * Whether {@link #update} with the same arguments would leave every element of the parameter's
    * value and of this state finite. Changes nothing and allocates nothing; it computes exactly what
-   * {@code update} computes, element by element, so the answer is exact. A model calls it for
-   * every parameter before updating any, so that a step that would overflow is not applied at
-   * all.
+   * {@code update} computes, element by element, so the answer is exact. A model calls it for every
+   * parameter before updating any, so that a step that would overflow is not applied at all.
    */
   boolean updateIsFinite(Parameter parameter, float learningRate, long step);
 
