@@ -45,8 +45,9 @@ public final class BenchReport {
               + " trainer's own settings (exactly_once_v2), fed the same records the same way;"
               + " records / (last output record's broker append time - first send).",
           "Serving latency = prediction arrival at a consumer - the request record's timestamp"
-              + " (set at send, linger.ms 0); requests at a fixed rate, open loop, while a labeled"
-              + " stream at a fixed rate (by default 0.9 x the end-to-end binary rate) keeps the"
+              + " (set at send, linger.ms 0); requests at a fixed rate, open loop, measured after"
+              + " a warm-up (30 s by default) whose answers are not counted, while a labeled"
+              + " stream at a fixed rate (by default half the end-to-end binary rate) keeps the"
               + " trainer busy; nearest-rank percentiles.",
           "Memory = the pipeline JVM's `jvm_memory_used_bytes{area=\"heap\"}` (summed) and"
               + " `jvm_gc_live_data_size_bytes`, scraped every 200 ms; largest over all its runs.");

@@ -21,14 +21,17 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * Serving latency while training: a fresh broker and pipeline, a labeled stream at a fixed rate
  * from the start (the training load), and, once the server answers with a model, prediction
- * requests at a fixed rate for a fixed time. Latency is from the request record's timestamp (set by
- * its producer at send, {@code linger.ms=0}) to the prediction's arrival at a consumer ({@link
- * LatencyCollector}). Both streams are open loop ({@link PacedSender}).
+ * requests at a fixed rate: first for a warm-up whose answers are not counted (a fresh JVM spends
+ * its first tens of seconds compiling, on the cores the pipeline needs), then for a fixed time.
+ * Latency is from the request record's timestamp (set by its producer at send, {@code linger.ms=0})
+ * to the prediction's arrival at a consumer ({@link LatencyCollector}). Both streams are open loop
+ * ({@link PacedSender}).
  */
 public final class Serving {
 
   private static final String REQUEST_PREFIX = "req-";
   private static final String PROBE_PREFIX = "probe-";
+  private static final String WARMUP_PREFIX = "warm-";
 
   private Serving() {}
 
@@ -66,7 +69,8 @@ public final class Serving {
    * @param train labeled samples, sent in turn at {@code trainingRate} from the start to the end
    * @param requestSamples features of the requests, used in turn
    * @param rate requests per second
-   * @param duration how long requests are sent
+   * @param warmup how long requests are sent, uncounted, before the measured window
+   * @param duration how long requests are sent in the measured window
    * @throws IllegalStateException if the pipeline does not start or never answers with a model
    */
   public static Run run(
@@ -76,6 +80,7 @@ public final class Serving {
       SampleFormat format,
       double trainingRate,
       int rate,
+      Duration warmup,
       Duration duration,
       Path dir)
       throws Exception {
@@ -106,6 +111,12 @@ public final class Serving {
               new LatencyCollector(bootstrap, REQUEST_PREFIX, PROBE_PREFIX);
           KafkaProducer<byte[], byte[]> producer = requestProducer(bootstrap)) {
         awaitModel(producer, collector, requestSamples, format, settings.timeout());
+        PacedSender.send(
+            producer,
+            i -> request(WARMUP_PREFIX + i, requestSamples.get(i % requestSamples.size()), format),
+            rate,
+            (int) Math.round(rate * warmup.toMillis() / 1e3),
+            () -> false);
         double trainedBefore = sampler.trained();
         int n = (int) Math.round(rate * duration.toMillis() / 1e3);
         double seconds =

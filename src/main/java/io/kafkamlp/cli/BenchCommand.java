@@ -101,8 +101,15 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--serving-seconds",
-      description = "How long prediction requests are sent (default 30).")
+      description = "How long prediction requests are measured (default 30).")
   Integer servingSeconds;
+
+  @Option(
+      names = "--serving-warmup-seconds",
+      description =
+          "How long requests are sent, uncounted, before the measured window (default 30): a"
+              + " fresh pipeline JVM spends its first seconds compiling; --quick: 5).")
+  Integer servingWarmupSeconds;
 
   @Option(
       names = "--serving-format",
@@ -112,7 +119,7 @@ final class BenchCommand implements Callable<Integer> {
   @Option(
       names = "--serving-training-rate",
       description =
-          "Labeled records per second sent while serving is measured (default 0.9 x the median"
+          "Labeled records per second sent while serving is measured (default half the median"
               + " end-to-end binary rate of this run, else 1000).")
   Double servingTrainingRate;
 
@@ -306,7 +313,7 @@ final class BenchCommand implements Callable<Integer> {
       double trainingRate =
           servingTrainingRate != null
               ? servingTrainingRate
-              : Double.isNaN(measured) ? 1_000 : Math.round(0.9 * measured);
+              : Double.isNaN(measured) ? 1_000 : Math.round(0.5 * measured);
       String name = "serving-" + format;
       Serving.Run run =
           measure(
@@ -319,6 +326,7 @@ final class BenchCommand implements Callable<Integer> {
                       format,
                       trainingRate,
                       servingRate,
+                      Duration.ofSeconds(or(servingWarmupSeconds, 5, 30)),
                       Duration.ofSeconds(seconds),
                       work.resolve(name)));
       if (run != null) {

@@ -50,9 +50,11 @@ public final class TrainerProcessor implements Processor<byte[], byte[], byte[],
 
   /**
    * A model whose records stopped for this long publishes its unpublished batches at once, instead
-   * of at the end of its snapshot interval: serving gets the model a burst of records made.
+   * of at the end of its snapshot interval: serving gets the model a burst of records made. Twice
+   * the trainer's commit interval: under exactly-once its records arrive in bursts one commit
+   * apart, and a shorter pause would publish (and make every server decode) a snapshot per commit.
    */
-  static final Duration IDLE = Duration.ofMillis(500);
+  static final Duration IDLE = Duration.ofSeconds(2);
 
   private final Map<String, ModelSpec> specs;
   private final TrainerSettings settings;
@@ -110,7 +112,7 @@ public final class TrainerProcessor implements Processor<byte[], byte[], byte[],
     long every =
         Math.min(settings.snapshotInterval().toMillis(), settings.checkpointInterval().toMillis());
     context.schedule(
-        Duration.ofMillis(Math.max(100, Math.min(every, IDLE.toMillis()))),
+        Duration.ofMillis(Math.max(100, Math.min(every, IDLE.toMillis() / 2))),
         PunctuationType.WALL_CLOCK_TIME,
         this::onTimer);
   }
