@@ -5,6 +5,7 @@ import io.kafkamlp.kafka.Topics;
 import io.kafkamlp.metrics.MetricsServer;
 import io.kafkamlp.metrics.ServingMetrics;
 import io.kafkamlp.metrics.TrainingMetrics;
+import io.kafkamlp.nn.Warmup;
 import io.kafkamlp.sample.SampleLimits;
 import io.kafkamlp.spec.ModelSpec;
 import io.kafkamlp.topology.ServerTopology;
@@ -36,6 +37,8 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The two Kafka Streams applications of kafka-mlp, started together against one cluster: the
@@ -52,6 +55,16 @@ final class Pipeline implements AutoCloseable {
   private static final int RECORD_OVERHEAD_BYTES = 64 * 1024;
 
   private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
+
+  /**
+   * Training steps and single-row predictions of a throwaway model per spec before the applications
+   * start (see {@link Warmup}).
+   */
+  private static final int WARMUP_STEPS = 200;
+
+  private static final int WARMUP_PREDICTIONS = 2_000;
+
+  private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
 
   private final KafkaClients kafka;
   private final SampleLimits limits;
@@ -151,6 +164,10 @@ final class Pipeline implements AutoCloseable {
     this.limits = limits;
     this.streamsConfig = Map.copyOf(streamsConfig);
     createTopics(kafka, limits);
+    for (ModelSpec spec : new java.util.LinkedHashSet<>(models.values())) {
+      long millis = Warmup.run(spec, WARMUP_STEPS, WARMUP_PREDICTIONS);
+      log.info("compiled the training and prediction path of {} in {} ms", spec.layers(), millis);
+    }
 
     metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(metrics);

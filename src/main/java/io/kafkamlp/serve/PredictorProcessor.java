@@ -25,11 +25,7 @@ public final class PredictorProcessor implements Processor<byte[], byte[], byte[
   /** Name of the global store of the latest snapshot per model. */
   public static final String SNAPSHOT_STORE = "model-snapshots-store";
 
-  /** How long, at most, a newer snapshot in the store goes unseen: 100 ms. */
-  public static final long RECHECK_MILLIS = 100;
-
   private final Map<String, SnapshotPredictor> predictors = new HashMap<>();
-  private final Map<String, Long> checkedAt = new HashMap<>();
   private final ServingObserver observer;
   private final SampleLimits limits;
   private ProcessorContext<byte[], byte[]> context;
@@ -94,24 +90,13 @@ public final class PredictorProcessor implements Processor<byte[], byte[], byte[
         sample.model(), predictor != null, context.currentSystemTimeMs() - record.timestamp());
   }
 
-  /**
-   * The predictor of the model's latest snapshot, decoded again only when a newer one came. The
-   * store is read at most every {@link #RECHECK_MILLIS} per model once a model is known: a read
-   * copies the whole snapshot (a megabyte for the default model) out of the store, which at a
-   * thousand requests a second was most of the server's work.
-   */
+  /** The predictor of the model's latest snapshot, decoded again only when a newer one came. */
   private SnapshotPredictor predictor(String model) {
-    long now = context.currentSystemTimeMs();
-    SnapshotPredictor current = predictors.get(model);
-    Long checked = checkedAt.get(model);
-    if (current != null && checked != null && now - checked < RECHECK_MILLIS && now >= checked) {
-      return current;
-    }
-    checkedAt.put(model, now);
     byte[] bytes = snapshots.get(model);
     if (bytes == null) {
       return null;
     }
+    SnapshotPredictor current = predictors.get(model);
     if (current != null && current.snapshot().version() == ModelSnapshot.versionOf(bytes)) {
       return current;
     }
