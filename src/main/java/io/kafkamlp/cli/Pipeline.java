@@ -24,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -164,7 +165,7 @@ final class Pipeline implements AutoCloseable {
     this.limits = limits;
     this.streamsConfig = Map.copyOf(streamsConfig);
     createTopics(kafka, limits);
-    for (ModelSpec spec : new java.util.LinkedHashSet<>(models.values())) {
+    for (ModelSpec spec : new LinkedHashSet<>(models.values())) {
       long millis = Warmup.run(spec, WARMUP_STEPS, WARMUP_PREDICTIONS);
       log.info("compiled the training and prediction path of {} in {} ms", spec.layers(), millis);
     }
