@@ -139,7 +139,7 @@ public final class SampleCodec {
     if (value.length > limits.maxRecordBytes()) {
       throw reject("oversized record: " + value.length + " bytes > " + limits.maxRecordBytes());
     }
-    if (value.length >= 2 && value[0] == MAGIC_0 && value[1] == MAGIC_1) {
+    if (isBinary(value)) {
       return parseBinary(value, limits.maxFeatures());
     }
     int i = 0;
@@ -684,7 +684,13 @@ public final class SampleCodec {
 
   // ---- shared -----------------------------------------------------------------------------------
 
-  private static boolean isWhitespace(byte b) {
+  /** Whether {@code value} opens with the binary format's magic. */
+  static boolean isBinary(byte[] value) {
+    return value.length >= 2 && value[0] == MAGIC_0 && value[1] == MAGIC_1;
+  }
+
+  /** JSON's insignificant whitespace. */
+  static boolean isWhitespace(byte b) {
     return b == ' ' || b == '\t' || b == '\r' || b == '\n';
   }
 

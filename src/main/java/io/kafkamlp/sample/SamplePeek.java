@@ -27,7 +27,7 @@ public final class SamplePeek {
     if (value == null || value.length == 0) {
       return false;
     }
-    if (value.length >= 2 && value[0] == 'K' && value[1] == 'S') {
+    if (SampleCodec.isBinary(value)) {
       return value.length >= 4 && value[3] >= 1 && value[3] <= 3;
     }
     return new Scan(value).labeledObject();
@@ -117,7 +117,10 @@ public final class SamplePeek {
       }
       if (text[i] != '[' && text[i] != '{') {
         int j = i;
-        while (j < text.length && text[j] != ',' && text[j] != '}' && !isWhitespace(text[j])) {
+        while (j < text.length
+            && text[j] != ','
+            && text[j] != '}'
+            && !SampleCodec.isWhitespace(text[j])) {
           j++;
         }
         return j == i ? -1 : j;
@@ -141,14 +144,10 @@ public final class SamplePeek {
     }
 
     private int whitespace(int i) {
-      while (i < text.length && isWhitespace(text[i])) {
+      while (i < text.length && SampleCodec.isWhitespace(text[i])) {
         i++;
       }
       return i;
-    }
-
-    private static boolean isWhitespace(byte b) {
-      return b == ' ' || b == '\t' || b == '\r' || b == '\n';
     }
   }
 }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.kafkamlp.kafka.EmbeddedKafka;
 import io.kafkamlp.kafka.Topics;
 import io.kafkamlp.nn.Rng;
-import io.kafkamlp.normalize.RunningStandardizer;
 import io.kafkamlp.sample.Sample;
 import io.kafkamlp.sample.SampleCodec;
 import io.kafkamlp.sample.TargetKind;
@@ -26,12 +25,9 @@ import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -92,14 +88,17 @@ class CrashRecoveryTest {
       Process trainer = startChild(life);
       Thread.sleep(14_000 + rng.nextInt(6000));
       trainer.destroyForcibly().waitFor();
-      trainedAtKill.add(latestSnapshot().samplesTrained());
+      ModelSnapshot latest = FaultFixture.latestSnapshot(broker.bootstrapServers());
+      trainedAtKill.add(latest == null ? 0 : latest.samplesTrained());
     }
     producer.join();
     Process last = startChild(4);
     long trainingRecords = trainingRecords();
     ModelSnapshot killed;
     try {
-      killed = awaitAllLearned(0, trainingRecords, Duration.ofSeconds(120));
+      killed =
+          FaultFixture.awaitAllLearned(
+              broker.bootstrapServers(), 0, trainingRecords, Duration.ofSeconds(120));
     } catch (AssertionError e) {
       throw new AssertionError(
           e.getMessage() + "; last trainer's output:\n" + tail(dir.resolve("child-4.log")), e);
@@ -122,7 +121,7 @@ class CrashRecoveryTest {
                     }
                   }
                 });
-    long referenceStart = snapshotsEnd();
+    long referenceStart = FaultFixture.snapshotsEnd(broker.bootstrapServers());
     Pipeline reference =
         new Pipeline(
             broker.bootstrapServers(),
@@ -131,7 +130,8 @@ class CrashRecoveryTest {
             "reference",
             dir.resolve("reference"));
     ModelSnapshot uninterrupted =
-        awaitAllLearned(referenceStart, trainingRecords, Duration.ofSeconds(120));
+        FaultFixture.awaitAllLearned(
+            broker.bootstrapServers(), referenceStart, trainingRecords, Duration.ofSeconds(120));
     reference.stop();
 
     assertTrue(
@@ -225,69 +225,5 @@ class CrashRecoveryTest {
         .redirectErrorStream(true)
         .redirectOutput(log.toFile())
         .start();
-  }
-
-  /** The last committed snapshot so far (samples trained 0 when none). */
-  private static ModelSnapshot latestSnapshot() {
-    ModelSnapshot latest = null;
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        Pipeline.committedReader(broker.bootstrapServers())) {
-      TopicPartition partition = new TopicPartition(Topics.SNAPSHOTS, 0);
-      consumer.assign(List.of(partition));
-      consumer.seekToBeginning(List.of(partition));
-      long end = consumer.endOffsets(List.of(partition)).get(partition);
-      while (consumer.position(partition) < end) {
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          latest = ModelSnapshot.fromBytes(r.value());
-        }
-      }
-    }
-    return latest != null
-        ? latest
-        : new ModelSnapshot(
-            "none", 0, 0, 0, new ModelSnapshot.Metrics(0, 0, 0, 0, 0), new byte[0], new byte[0]);
-  }
-
-  private static long snapshotsEnd() {
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        Pipeline.committedReader(broker.bootstrapServers())) {
-      TopicPartition partition = new TopicPartition(Topics.SNAPSHOTS, 0);
-      return consumer.endOffsets(List.of(partition)).get(partition);
-    }
-  }
-
-  /**
-   * The first committed snapshot at or after {@code fromOffset} whose normalizer has seen every
-   * training record: each one learned exactly once (a duplicate would raise the count, a loss lower
-   * it).
-   */
-  private static ModelSnapshot awaitAllLearned(
-      long fromOffset, long trainingRecords, Duration timeout) {
-    long lastSeen = -1;
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        Pipeline.committedReader(broker.bootstrapServers())) {
-      TopicPartition partition = new TopicPartition(Topics.SNAPSHOTS, 0);
-      consumer.assign(List.of(partition));
-      consumer.seek(partition, fromOffset);
-      long deadline = System.nanoTime() + timeout.toNanos();
-      while (System.nanoTime() < deadline) {
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          ModelSnapshot s = ModelSnapshot.fromBytes(r.value());
-          long seen = RunningStandardizer.fromBytes(s.normalizer()).count();
-          lastSeen = seen;
-          assertTrue(seen <= trainingRecords, "a training record was learned twice: " + seen);
-          if (seen == trainingRecords) {
-            return s;
-          }
-        }
-      }
-    }
-    throw new AssertionError(
-        "not every training record was learned within "
-            + timeout
-            + "; last snapshot seen "
-            + lastSeen
-            + " of "
-            + trainingRecords);
   }
 }
