@@ -10,15 +10,17 @@
 # promtool check rules, promtool test rules (prometheus/alerts-test.yml), docker-compose config,
 # the dashboard JSON's structure.
 # Live: starts `demo` (embedded broker, Fashion-MNIST if installed, else its synthetic stream,
-# plus a second model `tanh` and a third, `exploding`, whose SGD learning rate of 1e6 makes its
-# loss overflow) and side traffic (prediction requests, refused records, tanh and exploding
-# samples), lets a real Prometheus scrape it every second for CHECK_TRAIN_SECONDS (default 45)
+# plus a second model `tanh`, a third, `exploding`, whose SGD learning rate of 1e6 kills its
+# ReLUs or overflows its loss, and a fourth, `overflowing`, whose Adam learning rate of 1e39 is
+# infinite in float) and side traffic (prediction requests, refused records, samples of the
+# three small models), lets a real Prometheus scrape it every second for CHECK_TRAIN_SECONDS (default 45)
 # of training, then runs every dashboard expression (each must return series for at least one
 # of the models), every template-variable query and every alert rule (each must evaluate without
 # error, and every metric it uses must exist), checks the scrape target's health and decodes the
-# weight image, and checks in /api/v1/alerts that NonFiniteBatches is firing for `exploding` and
-# for no other model (the copy evaluates rules every second; the rule has no `for:`). Exits 1
-# listing each failure. Logs are kept in $CHECK_KEEP (if set) on failure.
+# weight image, and checks in /api/v1/alerts that TrainingDiverged is firing for `exploding` and
+# `overflowing` and NonFiniteBatches for `overflowing` (and perhaps `exploding`), and for no other
+# model (the copy evaluates rules every second; the rules have no `for:`). Exits 1 listing each
+# failure. Logs are kept in $CHECK_KEEP (if set) on failure.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -113,13 +115,15 @@ fi
 
 section "demo on broker port $BROKER_PORT, metrics port $METRICS_PORT"
 printf 'layers=16,12,4\nactivation=tanh\nlr=0.01\nbatch-size=16\n' >"$TMP/tanh.properties"
-# A third model whose learning rate explodes: its batches are skipped, NonFiniteBatches must fire.
+# Two models whose learning rates explode: both roll back (TrainingDiverged must fire); the updates
+# of the second are not even finite (its batches are skipped: NonFiniteBatches must fire).
 printf 'layers=16,12,4\noptimizer=sgd\nlr=1e6\nbatch-size=16\n' >"$TMP/exploding.properties"
+printf 'layers=16,12,4\nlr=1e39\nbatch-size=16\n' >"$TMP/overflowing.properties"
 # Many passes: the demo must still be training when the queries run; it is stopped at the end.
 java --add-modules jdk.incubator.vector -jar "$JAR" demo \
   --data-dir "$TMP/data" --broker-port "$BROKER_PORT" --metrics-port "$METRICS_PORT" \
   --max-samples 20000 --passes 30 --model "tanh=$TMP/tanh.properties" \
-  --model "exploding=$TMP/exploding.properties" \
+  --model "exploding=$TMP/exploding.properties" --model "overflowing=$TMP/overflowing.properties" \
   >"$TMP/app.log" 2>&1 &
 APP_PID=$!
 if ! $PY "$HELPER" wait-http "http://127.0.0.1:$METRICS_PORT/metrics" 180 "$APP_PID"; then
@@ -175,10 +179,17 @@ section "every dashboard expression, variable and alert rule against the live Pr
 checks=0
 $PY "$HELPER" check "$PROM" "http://127.0.0.1:$METRICS_PORT" grafana/dashboards/kafka-mlp.json default,tanh || checks=1
 
-section "NonFiniteBatches fires for the exploding model only"
-echo "skipped batches: $($PY "$HELPER" prom-value "$PROM" 'mlp_batches_skipped_total{model="exploding"}') (exploding)," \
-  "$($PY "$HELPER" prom-value "$PROM" 'sum(mlp_batches_skipped_total{model!="exploding"})') (others)"
-$PY "$HELPER" alert-firing "$PROM" NonFiniteBatches exploding 30 || checks=1
+section "TrainingDiverged fires for exploding and overflowing, NonFiniteBatches for overflowing"
+for m in exploding overflowing; do
+  echo "$m: rollbacks $($PY "$HELPER" prom-value "$PROM" "mlp_model_rollbacks_total{model=\"$m\"}")," \
+    "skipped batches $($PY "$HELPER" prom-value "$PROM" "mlp_batches_skipped_total{model=\"$m\"}")," \
+    "learning rate now $($PY "$HELPER" prom-value "$PROM" "mlp_learning_rate{model=\"$m\"}")"
+done
+echo "others: rollbacks $($PY "$HELPER" prom-value "$PROM" 'sum(mlp_model_rollbacks_total{model!~"exploding|overflowing"})')," \
+  "skipped batches $($PY "$HELPER" prom-value "$PROM" 'sum(mlp_batches_skipped_total{model!~"exploding|overflowing"})')"
+$PY "$HELPER" alert-firing "$PROM" TrainingDiverged exploding,overflowing 30 || checks=1
+# exploding may overflow too before a rollback, or not: it may fire, no other model may
+$PY "$HELPER" alert-firing "$PROM" NonFiniteBatches 'overflowing,exploding?' 30 || checks=1
 
 if [ $checks = 0 ]; then
   status=0

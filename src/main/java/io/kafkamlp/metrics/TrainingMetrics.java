@@ -103,6 +103,7 @@ public final class TrainingMetrics implements TrainerObserver {
             latest,
             trainer.model().step(),
             trainer.samplesTrained(),
+            trainer.model().rollbacks(),
             trainer.model().learningRate(),
             trainer.prequentialAccuracy(),
             trainer.validationAccuracy(),
@@ -155,6 +156,7 @@ public final class TrainingMetrics implements TrainerObserver {
       Inspection inspection,
       long version,
       long samplesTrained,
+      long rollbacks,
       double learningRate,
       double prequentialAccuracy,
       double validationAccuracy,
@@ -162,7 +164,7 @@ public final class TrainingMetrics implements TrainerObserver {
       FMatrixRMaj firstLayer) {
 
     static final Status EMPTY =
-        new Status(null, 0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, null);
+        new Status(null, 0, 0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, null);
 
     double loss() {
       return inspection == null ? Double.NaN : inspection.loss();
@@ -222,6 +224,12 @@ public final class TrainingMetrics implements TrainerObserver {
           .register(registry);
       FunctionCounter.builder("mlp.batches.trained", this, m -> m.status.version())
           .description("Mini-batch updates applied")
+          .tag("model", model)
+          .register(registry);
+      FunctionCounter.builder("mlp.model.rollbacks", this, m -> m.status.rollbacks())
+          .description(
+              "Returns to the last good state after skipped batches in a row, each halving the"
+                  + " learning rate")
           .tag("model", model)
           .register(registry);
       skipped =

@@ -83,6 +83,33 @@ public final class Mlp {
   }
 
   /**
+   * Whether the last forward left a ReLU layer silent: every output 0 for every row. No gradient
+   * then reaches the weights below it, so such a layer, once silent for every input, never revives:
+   * the mark of a step too large. Stops at the first non-zero output, so a live layer costs little.
+   */
+  public boolean hasSilentLayer() {
+    for (int i = 0; i < layers.size(); i++) {
+      if (layers.get(i) instanceof ActivationLayer a
+          && a.activation().name().equals("relu")
+          && isAllZero(a.lastOutput())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isAllZero(FMatrixRMaj m) {
+    float[] d = m.data;
+    int n = m.getNumElements();
+    for (int i = 0; i < n; i++) {
+      if (d[i] != 0f) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
    * Backpropagates from the gradient of the loss with respect to the scores of the last forward,
    * writing every parameter's gradient.
    */

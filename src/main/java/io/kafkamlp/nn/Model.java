@@ -6,6 +6,7 @@ import io.kafkamlp.nn.regularize.MaxNorm;
 import io.kafkamlp.nn.regularize.Penalty;
 import io.kafkamlp.nn.schedule.LearningRateSchedule;
 import io.kafkamlp.spec.ModelSpec;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.ejml.data.FMatrixRMaj;
@@ -14,6 +15,23 @@ import org.ejml.data.FMatrixRMaj;
  * A network with everything needed to train it: loss, penalties, constraint, one optimizer state
  * per parameter, learning-rate schedule, random generator and step counter. Created by {@link
  * Models#create}; saved and restored bit for bit by {@link ModelCodec}.
+ *
+ * <p>Divergence is undone, not only survived. A batch diverges when
+ *
+ * <ul>
+ *   <li>its loss, gradients or update are not finite (it is then skipped: nothing changes),
+ *   <li>its loss exceeds {@link #DIVERGED_LOSS_FACTOR} times the first batch's loss (parameters so
+ *       large that the network only saturates), or
+ *   <li>a ReLU layer was silent on it: every unit 0 for every row, after which no gradient reaches
+ *       the layers below and the network cannot learn again ({@link Mlp#hasSilentLayer()}).
+ * </ul>
+ *
+ * After {@link ModelSpec#rollbackAfter()} diverging batches in a row the model goes back to its
+ * last good state and continues with the learning rate scaled by {@link #BACKOFF}. The last good
+ * state is saved every {@link #GOOD_EVERY_STEPS} updates, from a batch whose forward pass was
+ * finite, left no layer silent, and had a loss of at most {@link #EXPLODED_LOSS_FACTOR} times the
+ * first batch's loss (the notes' test for a run that exploded). Rising losses alone, as when a
+ * stream's labels drift, do not count. The step counter, which versions the model, never goes back.
  *
  * <p>Not thread-safe. A given sequence of {@link #trainStep} calls from a given spec always ends
  * with the same bits.
@@ -35,6 +53,28 @@ public final class Model {
   private long step;
   private long skippedSteps;
   private double lastGradientMaxAbs;
+
+  /** Updates between two saves of the last good state. */
+  public static final int GOOD_EVERY_STEPS = 100;
+
+  /** A state whose batch loss exceeds this many times the first batch's loss is not saved. */
+  public static final double EXPLODED_LOSS_FACTOR = 3;
+
+  /**
+   * A batch whose loss exceeds this many times the first batch's loss diverges. Two orders of
+   * magnitude: far beyond what a classifier's confident mistakes cost after its labels drift, which
+   * must not look like divergence.
+   */
+  public static final double DIVERGED_LOSS_FACTOR = 100;
+
+  /** The factor a rollback applies to the learning rate. */
+  public static final double BACKOFF = 0.1;
+
+  private final LastGood lastGood;
+  private double learningRateScale = 1;
+  private double firstLoss = Double.NaN;
+  private long rollbacks;
+  private int divergingInARow;
 
   /**
    * Below this magnitude a float update cannot overflow, with room for rounding: while the bounds
@@ -78,6 +118,7 @@ public final class Model {
     this.nextStateBounds = new double[n];
     Arrays.fill(valueBounds, Double.NaN);
     Arrays.fill(stateBounds, Double.NaN);
+    this.lastGood = new LastGood(tensors(true));
   }
 
   /**
@@ -85,7 +126,9 @@ public final class Model {
    *
    * <p>A batch whose loss or gradients are not finite, or whose update would make a parameter, an
    * optimizer state or a batch-norm running statistic non-finite, is not applied: all of them stay
-   * as they were, {@link #skippedSteps()} grows and NaN is returned.
+   * as they were, {@link #skippedSteps()} grows and NaN is returned. The batch that makes {@link
+   * ModelSpec#rollbackAfter()} diverging batches in a row also rolls the model back (see the class
+   * comment).
    *
    * @param x (n x inputs) not modified
    * @param targets (n x loss.targetWidth) not modified
@@ -102,12 +145,16 @@ public final class Model {
    */
   public double trainStep(FMatrixRMaj x, FMatrixRMaj targets, boolean inspect) {
     double value = computeGradients(x, targets);
-    float learningRate = (float) schedule.at(step);
+    float learningRate = (float) learningRate();
     List<Parameter> parameters = network.parameters();
-    if (!Double.isFinite(value)
-        || !Double.isFinite(lastGradientMaxAbs)
-        || !updateIsFinite(parameters, learningRate, step + 1)) {
+    boolean finite = Double.isFinite(value) && Double.isFinite(lastGradientMaxAbs);
+    boolean silent = network.hasSilentLayer();
+    if (finite && !silent) {
+      saveIfGood(value);
+    }
+    if (!finite || !updateIsFinite(parameters, learningRate, step + 1)) {
       skippedSteps++;
+      countDivergence(true);
       return Double.NaN;
     }
     if (inspect) {
@@ -132,7 +179,44 @@ public final class Model {
     if (inspect) {
       lastInspection = inspector.afterUpdate(value, penalty(), learningRate);
     }
+    countDivergence(silent || (firstLoss > 0 && value > DIVERGED_LOSS_FACTOR * firstLoss));
     return value;
+  }
+
+  /**
+   * Saves the current state, which this batch's finite forward pass with no silent layer just
+   * vouched for, when a save is due and the loss has not exploded.
+   */
+  private void saveIfGood(double loss) {
+    if (Double.isNaN(firstLoss)) {
+      firstLoss = loss;
+    }
+    boolean due = lastGood.isEmpty() || step >= lastGood.step() + GOOD_EVERY_STEPS;
+    boolean sane = firstLoss <= 0 || loss <= EXPLODED_LOSS_FACTOR * firstLoss;
+    if (due && sane) {
+      lastGood.save(step);
+    }
+  }
+
+  /** Counts a diverging batch, or ends a run of them; rolls back when the run is long enough. */
+  private void countDivergence(boolean diverging) {
+    if (!diverging) {
+      divergingInARow = 0;
+    } else if (++divergingInARow == spec.rollbackAfter()) {
+      rollBack();
+    }
+  }
+
+  /** Back to the last good state, if any, with the learning rate scaled down. */
+  private void rollBack() {
+    divergingInARow = 0;
+    rollbacks++;
+    learningRateScale *= BACKOFF;
+    if (!lastGood.isEmpty()) {
+      lastGood.restore();
+      Arrays.fill(valueBounds, Double.NaN);
+      Arrays.fill(stateBounds, Double.NaN);
+    }
   }
 
   /**
@@ -387,9 +471,64 @@ public final class Model {
     return skippedSteps;
   }
 
-  /** The learning rate the next update will use. */
+  /** The learning rate the next update will use: the schedule's, scaled down by any rollbacks. */
   public double learningRate() {
-    return schedule.at(step);
+    return schedule.at(step) * learningRateScale;
+  }
+
+  /** Times the model went back to its last good state (see the class comment). */
+  public long rollbacks() {
+    return rollbacks;
+  }
+
+  /**
+   * The factor rollbacks have applied to the schedule's learning rate: {@code BACKOFF^rollbacks}.
+   */
+  public double learningRateScale() {
+    return learningRateScale;
+  }
+
+  /** The step of the last good state; -1 before one is saved. */
+  public long lastGoodStep() {
+    return lastGood.step();
+  }
+
+  /**
+   * The model's tensors in the codec's order: parameters, then (with {@code withTrainingState})
+   * every optimizer state buffer parameter by parameter, then the layers' running statistics.
+   */
+  List<FMatrixRMaj> tensors(boolean withTrainingState) {
+    List<FMatrixRMaj> tensors = new ArrayList<>();
+    for (Parameter p : network.parameters()) {
+      tensors.add(p.value());
+    }
+    if (withTrainingState) {
+      for (OptimizerState state : states) {
+        tensors.addAll(state.buffers());
+      }
+    }
+    tensors.addAll(network.buffers());
+    return tensors;
+  }
+
+  LastGood lastGood() {
+    return lastGood;
+  }
+
+  double firstLoss() {
+    return firstLoss;
+  }
+
+  int divergingInARow() {
+    return divergingInARow;
+  }
+
+  void restoreRecovery(
+      double restoredScale, double restoredFirstLoss, long restoredRollbacks, int restoredInARow) {
+    this.learningRateScale = restoredScale;
+    this.firstLoss = restoredFirstLoss;
+    this.rollbacks = restoredRollbacks;
+    this.divergingInARow = restoredInARow;
   }
 
   /** The largest absolute gradient element of the last {@link #computeGradients}. */

@@ -1,6 +1,5 @@
 package io.kafkamlp.nn;
 
-import io.kafkamlp.nn.optim.OptimizerState;
 import io.kafkamlp.spec.ModelSpec;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -17,22 +16,27 @@ import org.ejml.data.FMatrixRMaj;
  * The full state of a {@link Model} as bytes, and back, bit for bit: after {@code
  * decode(encode(m))} further training gives exactly the bits {@code m} would give.
  *
- * <p>Format version 1, big-endian ({@link DataOutputStream}):
+ * <p>Format version 2, big-endian ({@link DataOutputStream}):
  *
  * <pre>
  * int    magic 0x4B4D4C50 ("KMLP")
- * short  format version (1)
+ * short  format version (2)
  * byte   bytes per element (4: float)
- * byte   flags: bit 0 set when the optimizer state is included
+ * byte   flags: bit 0 set when the training state is included
  * UTF    the spec, as ModelSpec.toText()
  * long   step, long skipped steps, long rng state
  * int n, n doubles     schedule state
+ * double learning-rate scale, double first loss, long rollbacks, int diverging batches in a row
+ * long   step of the last good state, -1 when none (always -1 without training state)
  * then for each tensor, in order -- parameters (Mlp.parameters()), optimizer state buffers
  * (parameter by parameter; only when flag bit 0 is set), layer buffers (Mlp.buffers()):
  * int n, n elements
+ * then, when the last good step is not -1, the same tensors as they were at that step.
  * </pre>
  *
- * <p>{@link #encodeForInference} leaves the optimizer state out (a third of the size, with Adam):
+ * <p>Version 1, without the recovery fields and the last good state, is still read.
+ *
+ * <p>{@link #encodeForInference} leaves the training state (optimizer state, last good state) out:
  * what serving needs. A model decoded from it predicts exactly as the original, and would train on
  * from a fresh optimizer state.
  *
@@ -44,7 +48,9 @@ public final class ModelCodec {
   /** "KMLP". */
   public static final int MAGIC = 0x4B4D4C50;
 
-  public static final short VERSION = 1;
+  public static final short VERSION = 2;
+
+  private static final short VERSION_WITHOUT_RECOVERY = 1;
 
   private static final int WITH_TRAINING_STATE = 1;
 
@@ -61,8 +67,14 @@ public final class ModelCodec {
   }
 
   private static byte[] encode(Model model, boolean withTrainingState) {
+    List<FMatrixRMaj> tensors = model.tensors(withTrainingState);
+    long goodStep = withTrainingState ? model.lastGood().step() : -1;
+    if (goodStep >= 0) {
+      tensors = new ArrayList<>(tensors);
+      tensors.addAll(model.lastGood().copies());
+    }
     int elements = 0;
-    for (FMatrixRMaj tensor : tensors(model, withTrainingState)) {
+    for (FMatrixRMaj tensor : tensors) {
       elements += tensor.getNumElements();
     }
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(Float.BYTES * elements + 4096);
@@ -80,7 +92,12 @@ public final class ModelCodec {
       for (double v : schedule) {
         out.writeDouble(v);
       }
-      for (FMatrixRMaj tensor : tensors(model, withTrainingState)) {
+      out.writeDouble(model.learningRateScale());
+      out.writeDouble(model.firstLoss());
+      out.writeLong(model.rollbacks());
+      out.writeInt(model.divergingInARow());
+      out.writeLong(goodStep);
+      for (FMatrixRMaj tensor : tensors) {
         int n = tensor.getNumElements();
         out.writeInt(n);
         ByteBuffer block = ByteBuffer.allocate(n * Float.BYTES); // big-endian, as DataOutput
@@ -104,7 +121,7 @@ public final class ModelCodec {
         throw new IllegalArgumentException("not a kafka-mlp model (bad magic)");
       }
       short version = in.readShort();
-      if (version != VERSION) {
+      if (version != VERSION && version != VERSION_WITHOUT_RECOVERY) {
         throw new IllegalArgumentException("unsupported model format version " + version);
       }
       int elementBytes = in.readByte();
@@ -123,7 +140,20 @@ public final class ModelCodec {
         schedule[i] = in.readDouble();
       }
       model.schedule().restore(schedule);
-      for (FMatrixRMaj tensor : tensors(model, withTrainingState)) {
+      List<FMatrixRMaj> tensors = model.tensors(withTrainingState);
+      if (version != VERSION_WITHOUT_RECOVERY) {
+        model.restoreRecovery(in.readDouble(), in.readDouble(), in.readLong(), in.readInt());
+        long goodStep = in.readLong();
+        if (goodStep >= 0) {
+          if (!withTrainingState) {
+            throw new IllegalArgumentException("a last good state without the training state");
+          }
+          tensors = new ArrayList<>(tensors);
+          tensors.addAll(model.lastGood().allocate());
+          model.lastGood().set(goodStep);
+        }
+      }
+      for (FMatrixRMaj tensor : tensors) {
         int n = in.readInt();
         if (n != tensor.getNumElements()) {
           throw new IllegalArgumentException(
@@ -140,19 +170,5 @@ public final class ModelCodec {
     } catch (IOException e) {
       throw new IllegalArgumentException("truncated or corrupt model bytes", e);
     }
-  }
-
-  private static List<FMatrixRMaj> tensors(Model model, boolean withTrainingState) {
-    List<FMatrixRMaj> tensors = new ArrayList<>();
-    for (Parameter p : model.network().parameters()) {
-      tensors.add(p.value());
-    }
-    if (withTrainingState) {
-      for (OptimizerState state : model.optimizerStates()) {
-        tensors.addAll(state.buffers());
-      }
-    }
-    tensors.addAll(model.network().buffers());
-    return tensors;
   }
 }

@@ -38,6 +38,9 @@ import java.util.function.Function;
  * @param batchNorm batch normalization before each hidden activation
  * @param batchSize samples per mini-batch
  * @param seed seed of every random choice (initialization, dropout)
+ * @param rollbackAfter diverging batches in a row (non-finite, with a loss 100 times the first
+ *     batch's, or with a silent ReLU layer) after which the model goes back to its last good state
+ *     and halves its learning rate; 0 never does
  */
 public record ModelSpec(
     List<Integer> layers,
@@ -59,7 +62,8 @@ public record ModelSpec(
     double dropout,
     boolean batchNorm,
     int batchSize,
-    long seed) {
+    long seed,
+    int rollbackAfter) {
 
   public static final String LAYERS_CONFIG = "layers";
   public static final String ACTIVATION_CONFIG = "activation";
@@ -81,6 +85,7 @@ public record ModelSpec(
   public static final String BATCH_NORM_CONFIG = "batch-norm";
   public static final String BATCH_SIZE_CONFIG = "batch-size";
   public static final String SEED_CONFIG = "seed";
+  public static final String ROLLBACK_AFTER_CONFIG = "rollback-after";
 
   public static final String ACTIVATIONS = "relu|leaky-relu|tanh|sigmoid|maxout|identity";
   public static final String LOSSES = "softmax|svm|multilabel|l2|l1";
@@ -112,6 +117,9 @@ public record ModelSpec(
       "batch normalization before each hidden activation: true|false";
   public static final String BATCH_SIZE_DOC = "samples per mini-batch, >= 1";
   public static final String SEED_DOC = "seed of initialization and dropout";
+  public static final String ROLLBACK_AFTER_DOC =
+      "diverging batches in a row (non-finite, a loss 100x the first batch's, or a silent ReLU"
+          + " layer) that send the model back to its last good state with half the learning rate, >= 0 (0 = never)";
 
   /** Each key with its description, in the order they are listed to users. */
   public static final Map<String, String> DOCS = docs();
@@ -143,9 +151,13 @@ public record ModelSpec(
     check(maxNorm >= 0 && Double.isFinite(maxNorm), MAX_NORM_CONFIG, "must be >= 0 (0: off)");
     check(dropout >= 0 && dropout < 1, DROPOUT_CONFIG, "must be in [0, 1)");
     check(batchSize >= 1, BATCH_SIZE_CONFIG, "must be >= 1");
+    check(rollbackAfter >= 0, ROLLBACK_AFTER_CONFIG, "must be >= 0 (0: never)");
   }
 
-  /** 784,256,128,10 ReLU, softmax, Adam 1e-3 constant, batch 32, no regularization, seed 42. */
+  /**
+   * 784,256,128,10 ReLU, softmax, Adam 1e-3 constant, batch 32, no regularization, seed 42, roll
+   * back after 3 diverging batches in a row.
+   */
   public static ModelSpec defaults() {
     return new ModelSpec(
         List.of(784, 256, 128, 10),
@@ -167,7 +179,8 @@ public record ModelSpec(
         0,
         false,
         32,
-        42);
+        42,
+        3);
   }
 
   /** Number of input features. */
@@ -275,6 +288,7 @@ public record ModelSpec(
     m.put(BATCH_NORM_CONFIG, Boolean.toString(batchNorm));
     m.put(BATCH_SIZE_CONFIG, Integer.toString(batchSize));
     m.put(SEED_CONFIG, Long.toString(seed));
+    m.put(ROLLBACK_AFTER_CONFIG, Integer.toString(rollbackAfter));
     return m;
   }
 
@@ -299,7 +313,8 @@ public record ModelSpec(
         parse(m, DROPOUT_CONFIG, Double::parseDouble),
         parse(m, BATCH_NORM_CONFIG, ModelSpec::parseBoolean),
         parse(m, BATCH_SIZE_CONFIG, Integer::parseInt),
-        parse(m, SEED_CONFIG, Long::parseLong));
+        parse(m, SEED_CONFIG, Long::parseLong),
+        parse(m, ROLLBACK_AFTER_CONFIG, Integer::parseInt));
   }
 
   private static <T> T parse(Map<String, String> m, String key, Function<String, T> parser) {
@@ -360,6 +375,7 @@ public record ModelSpec(
     d.put(BATCH_NORM_CONFIG, BATCH_NORM_DOC);
     d.put(BATCH_SIZE_CONFIG, BATCH_SIZE_DOC);
     d.put(SEED_CONFIG, SEED_DOC);
+    d.put(ROLLBACK_AFTER_CONFIG, ROLLBACK_AFTER_DOC);
     return Collections.unmodifiableMap(d);
   }
 }

@@ -93,6 +93,7 @@ public final class TrainerProcessor implements Processor<byte[], byte[], byte[],
     long lastSnapshotMillis;
     long lastRecordMillis;
     int checkpointChunks;
+    long rollbacksPublished;
 
     State(ModelTrainer trainer, long now, TrainerObserver observer) {
       this.trainer = trainer;
@@ -144,6 +145,7 @@ public final class TrainerProcessor implements Processor<byte[], byte[], byte[],
     state.batchesSinceSnapshot = 0;
     state.recordsSinceSnapshot = 0;
     state.lastSnapshotMillis = now;
+    state.rollbacksPublished = state.trainer.model().rollbacks();
   }
 
   /** Rebuilds every model of this task: its checkpoint, then its replay log in order. */
@@ -215,8 +217,10 @@ public final class TrainerProcessor implements Processor<byte[], byte[], byte[],
     }
     state.batchesSinceCheckpoint++;
     state.batchesSinceSnapshot++;
+    // a rollback is published at once: serving should not keep the state training gave up on
     if (state.batchesSinceSnapshot >= settings.snapshotEveryBatches()
-        || elapsed(state.lastSnapshotMillis, now, settings.snapshotInterval())) {
+        || elapsed(state.lastSnapshotMillis, now, settings.snapshotInterval())
+        || state.trainer.model().rollbacks() != state.rollbacksPublished) {
       snapshot(name, state, now, record.timestamp());
     }
     if (state.batchesSinceCheckpoint >= settings.checkpointEveryBatches()

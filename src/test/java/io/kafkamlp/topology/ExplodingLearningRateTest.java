@@ -43,20 +43,27 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Issue 6, numerical faults: models with absurd learning rates train beside a sane one in the real
  * trainer topology, with the real training metrics on a Prometheus registry. Their non-finite
- * batches are skipped and counted (in the scrape text the NonFiniteBatches alert reads), their
- * state stays finite and usable, and the sane model learns exactly what it learns alone.
+ * batches are skipped and counted, their divergence is rolled back with a smaller learning rate
+ * (both in the scrape text the NonFiniteBatches and TrainingDiverged alerts read), their state
+ * stays finite and usable, and the sane model learns exactly what it learns alone.
  */
 class ExplodingLearningRateTest {
 
   static final int FEATURES = 784;
   static final int CLASSES = 10;
-  static final int RECORDS = 1_280;
-  static final ModelSpec SANE = ModelSpec.defaults().with("layers", "784,64,10").with("seed", "7");
+  static final int RECORDS = 2_560;
 
-  /** SGD at 1e6: within a few updates the loss overflows, and the model is stuck from then on. */
+  /** Batches of 8: 288 training batches per model from the stream. */
+  static final ModelSpec SANE =
+      ModelSpec.defaults().with("layers", "784,64,10").with("seed", "7").withBatchSize(8);
+
+  /**
+   * SGD at 1e6: the first update silences the ReLU layer or overflows the loss; without rollback
+   * the model would be stuck there, predicting NaN. With it, it lands at 0.1 after 7 rollbacks.
+   */
   static final ModelSpec EXPLODING = SANE.with("optimizer", "sgd").with("lr", "1e6");
 
-  /** Adam at 1e39, infinite in float: every update would overflow, though no loss ever does. */
+  /** Adam at 1e39, infinite in float: every update overflows until rollbacks bring it down. */
   static final ModelSpec OVERFLOWING = SANE.with("lr", "1e39");
 
   /** 10% validation; checkpoints every 20 batches, snapshots every 10. */
@@ -78,6 +85,7 @@ class ExplodingLearningRateTest {
             metrics,
             "mixed")) {
       feed(driver, List.of("default", "exploding", "overflowing"));
+      driver.advanceWallClockTime(Duration.ofSeconds(5)); // idle: the last state is published
       snapshots = snapshots(driver);
       trainers.beginShutdown(); // keep the trainers registered after the driver closes
     }
@@ -87,17 +95,24 @@ class ExplodingLearningRateTest {
     String scrape = prometheus.scrape();
 
     // Skipped and counted: in the trainer, the model and the Prometheus counter.
-    long batches = trainingBatches(exploding);
-    assertTrue(exploding.model().step() >= 1, "the first update is finite and applied");
-    assertTrue(exploding.skippedBatches() > batches / 2, "skipped " + exploding.skippedBatches());
-    assertEquals(batches, exploding.model().step() + exploding.skippedBatches());
-    assertEquals(exploding.skippedBatches(), exploding.model().skippedSteps());
-    assertEquals(exploding.skippedBatches(), skippedInScrape(scrape, "exploding"));
-    assertEquals(trainingBatches(overflowing), overflowing.skippedBatches());
-    assertEquals(0, overflowing.model().step());
-    assertEquals(overflowing.skippedBatches(), skippedInScrape(scrape, "overflowing"));
+    for (ModelTrainer t : List.of(exploding, overflowing)) {
+      assertEquals(trainingBatches(t), t.model().step() + t.skippedBatches());
+      assertEquals(t.skippedBatches(), t.model().skippedSteps());
+      assertEquals(t.skippedBatches(), counterInScrape(scrape, SKIPPED, t.name()));
+      assertEquals(t.model().rollbacks(), counterInScrape(scrape, ROLLBACKS, t.name()));
+    }
+    assertTrue(overflowing.skippedBatches() >= 3, "skipped " + overflowing.skippedBatches());
     assertEquals(0, sane.skippedBatches());
-    assertEquals(0, skippedInScrape(scrape, "default"));
+    assertEquals(0, counterInScrape(scrape, SKIPPED, "default"));
+    assertEquals(0, counterInScrape(scrape, ROLLBACKS, "default"));
+
+    // Rolled back, each time with a tenth of the learning rate.
+    assertEquals(7, exploding.model().rollbacks());
+    assertTrue(overflowing.model().rollbacks() >= 1);
+    for (ModelTrainer t : List.of(exploding, overflowing)) {
+      double expected = t.spec().learningRate() * Math.pow(0.1, t.model().rollbacks());
+      assertEquals(expected, t.model().learningRate(), expected * 1e-12);
+    }
 
     // Finite: every parameter, optimizer state and running statistic.
     for (ModelTrainer t : List.of(exploding, overflowing)) {
@@ -111,18 +126,28 @@ class ExplodingLearningRateTest {
     assertCheckpointRoundTrips(exploding);
     assertCheckpointRoundTrips(overflowing);
 
-    // The overflowing model never moved from its initialization: it predicts finite probabilities.
-    SnapshotPredictor predictor = new SnapshotPredictor(lastSnapshot(snapshots, "overflowing"));
-    SyntheticStream queries = new SyntheticStream(FEATURES, CLASSES, 99);
-    for (int i = 0; i < 50; i++) {
-      float[] p = predictor.predict(queries.next().features());
+    // The exploding model learns again: its last snapshot predicts finite probabilities for
+    // samples after the training stream, right more often than chance.
+    SnapshotPredictor predictor = new SnapshotPredictor(lastSnapshot(snapshots, "exploding"));
+    SyntheticStream queries = new SyntheticStream(FEATURES, CLASSES, 42);
+    for (int i = 0; i < RECORDS; i++) {
+      queries.next();
+    }
+    int correct = 0;
+    for (int i = 0; i < 500; i++) {
+      Sample query = queries.next();
+      float[] p = predictor.predict(query.features());
       double sum = 0;
-      for (float v : p) {
-        assertTrue(Float.isFinite(v) && v >= 0 && v <= 1, "probability " + v);
-        sum += v;
+      int best = 0;
+      for (int c = 0; c < p.length; c++) {
+        assertTrue(Float.isFinite(p[c]) && p[c] >= 0 && p[c] <= 1, "probability " + p[c]);
+        sum += p[c];
+        best = p[c] > p[best] ? c : best;
       }
       assertEquals(1.0, sum, 1e-4);
+      correct += best == (int) query.targets()[0] ? 1 : 0;
     }
+    assertTrue(correct > 2 * 500 / CLASSES, "exploding model after recovery: " + correct + "/500");
 
     // The sane model is unaffected: the very bits it learns alone, and it learns.
     TrainerRegistry alone = new TrainerRegistry();
@@ -204,15 +229,14 @@ class ExplodingLearningRateTest {
     return batches;
   }
 
-  /** The value of mlp_batches_skipped_total for a model in the Prometheus text format. */
-  private static long skippedInScrape(String scrape, String model) {
-    Matcher m =
-        Pattern.compile(
-                "(?m)^mlp_batches_skipped_total\\{model=\""
-                    + model
-                    + "\",reason=\"non-finite\"\\} ([0-9.eE+]+)$")
-            .matcher(scrape);
-    assertTrue(m.find(), "no mlp_batches_skipped_total for " + model + " in\n" + scrape);
+  static final String SKIPPED = "mlp_batches_skipped_total{model=\"%s\",reason=\"non-finite\"}";
+  static final String ROLLBACKS = "mlp_model_rollbacks_total{model=\"%s\"}";
+
+  /** The value of a counter series (a format of the model name) in the Prometheus text format. */
+  private static long counterInScrape(String scrape, String series, String model) {
+    String name = String.format(series, model);
+    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + " ([0-9.eE+]+)$").matcher(scrape);
+    assertTrue(m.find(), "no " + name + " in\n" + scrape);
     double value = Double.parseDouble(m.group(1));
     assertEquals(Math.rint(value), value);
     return (long) value;
@@ -248,7 +272,7 @@ class ExplodingLearningRateTest {
     }
   }
 
-  /** A restored trainer equals the original, then both take the same 10 batches alike. */
+  /** A restored trainer equals the original, then both take the same 320 samples alike. */
   private static void assertCheckpointRoundTrips(ModelTrainer trainer) {
     byte[] checkpoint = trainer.checkpoint();
     ModelTrainer restored = ModelTrainer.restore(checkpoint);
@@ -262,7 +286,7 @@ class ExplodingLearningRateTest {
     }
     assertArrayEquals(original.checkpoint(), restored.checkpoint());
     assertEquals(
-        trainer.model().step() + trainer.skippedBatches() + 10,
+        trainer.model().step() + trainer.skippedBatches() + 320 / trainer.spec().batchSize(),
         restored.model().step() + restored.skippedBatches());
     assertAllFinite(restored.model());
   }
