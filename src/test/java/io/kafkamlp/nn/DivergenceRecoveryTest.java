@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.kafkamlp.data.SyntheticStream;
 import io.kafkamlp.sample.Sample;
 import io.kafkamlp.spec.ModelSpec;
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
 import java.util.Arrays;
 import org.ejml.data.FMatrixRMaj;
 import org.junit.jupiter.api.Test;
@@ -233,6 +236,36 @@ class DivergenceRecoveryTest {
     assertEquals(0, model.lastGoodStep(), "the exploded state is not saved");
     batches.train(model, 1);
     assertEquals(101, model.lastGoodStep(), "the next sane batch saves");
+  }
+
+  @Test
+  void shouldReadVersionOneEncodingsWithoutTheRecoveryState() throws IOException {
+    Model model = Models.create(SMALL);
+    new Batches(1).train(model, 50);
+    byte[] v2 = ModelCodec.encodeForInference(model);
+    // version 1: the same bytes without the 36 of the recovery fields after the schedule state
+    DataInputStream in = new DataInputStream(new ByteArrayInputStream(v2));
+    in.readInt();
+    in.readShort();
+    in.readByte();
+    in.readByte();
+    in.readUTF();
+    in.readLong();
+    in.readLong();
+    in.readLong();
+    in.skipBytes(Double.BYTES * in.readInt());
+    int recovery = v2.length - in.available();
+    byte[] v1 = new byte[v2.length - 36];
+    System.arraycopy(v2, 0, v1, 0, recovery);
+    System.arraycopy(v2, recovery + 36, v1, recovery, v2.length - recovery - 36);
+    v1[5] = 1;
+
+    Model decoded = ModelCodec.decode(v1);
+    assertParametersEqual(model, decoded);
+    assertEquals(50, decoded.step());
+    assertEquals(0, decoded.rollbacks());
+    assertEquals(1.0, decoded.learningRateScale());
+    assertEquals(-1, decoded.lastGoodStep());
   }
 
   private static void assertParametersEqual(Model expected, Model actual) {
