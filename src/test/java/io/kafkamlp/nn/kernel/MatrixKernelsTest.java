@@ -21,7 +21,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  *
  * <p>Shapes are (n x k) times (k x m); they cover a single element, rows that are not a multiple of
  * the 4-row tile, columns below, at and not a multiple of the 2-vector tile width (16 floats with
- * AVX2, 32 with AVX-512), and a slice of the 784-256 first layer.
+ * AVX2, 32 with AVX-512), a slice of the 784-256 first layer, and single rows as serving multiplies
+ * them (one sample through the 784-256 layer; two through the 128-10 output layer).
  */
 class MatrixKernelsTest {
 
@@ -38,7 +39,9 @@ class MatrixKernelsTest {
         Arguments.of(33, 70, 37),
         Arguments.of(12, 40, 64),
         Arguments.of(13, 784, 50),
-        Arguments.of(32, 1, 17));
+        Arguments.of(32, 1, 17),
+        Arguments.of(1, 784, 256),
+        Arguments.of(2, 128, 10));
   }
 
   @ParameterizedTest(name = "{0}x{1}x{2}")
