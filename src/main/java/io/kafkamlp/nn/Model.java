@@ -26,7 +26,7 @@ import org.ejml.data.FMatrixRMaj;
  *       the layers below and the network cannot learn again ({@link Mlp#hasSilentLayer()}).
  * </ul>
  *
- * After {@link ModelSpec#rollbackAfter()} diverging batches in a row the model goes back to its
+ * <p>After {@link ModelSpec#rollbackAfter()} diverging batches in a row the model goes back to its
  * last good state and continues with the learning rate scaled by {@link #BACKOFF}. The last good
  * state is saved every {@link #GOOD_EVERY_STEPS} updates, from a batch whose forward pass was
  * finite, left no layer silent, and had a loss of at most {@link #EXPLODED_LOSS_FACTOR} times the
@@ -198,9 +198,12 @@ public final class Model {
     }
   }
 
-  /** Counts a diverging batch, or ends a run of them; rolls back when the run is long enough. */
+  /**
+   * Counts a diverging batch, or ends a run of them; rolls back when the run is long enough (never
+   * when rollbacks are off: then nothing is counted).
+   */
   private void countDivergence(boolean diverging) {
-    if (!diverging) {
+    if (!diverging || spec.rollbackAfter() == 0) {
       divergingInARow = 0;
     } else if (++divergingInARow == spec.rollbackAfter()) {
       rollBack();

@@ -1,5 +1,6 @@
 package io.kafkamlp.train;
 
+import io.kafkamlp.nn.Model;
 import io.kafkamlp.spec.ModelSpec;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -16,6 +17,8 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Trains the models whose records reach this task (key: model name, value: a {@link
@@ -36,6 +39,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * scan returns a model's records in order.
  */
 public final class TrainerProcessor implements Processor<byte[], byte[], byte[], byte[]> {
+
+  private static final Logger log = LoggerFactory.getLogger(TrainerProcessor.class);
 
   /** Name of the checkpoint store. */
   public static final String CHECKPOINT_STORE = "trainer-checkpoints";
@@ -172,9 +177,9 @@ public final class TrainerProcessor implements Processor<byte[], byte[], byte[],
         state = new State(ModelTrainer.restore(bytes.toByteArray()), now, observer);
         state.checkpointChunks = chunks;
       }
-      try (KeyValueIterator<String, byte[]> log = replay.range(key(name, ""), key(name, "~"))) {
-        while (log.hasNext()) {
-          KeyValue<String, byte[]> entry = log.next();
+      try (KeyValueIterator<String, byte[]> entries = replay.range(key(name, ""), key(name, "~"))) {
+        while (entries.hasNext()) {
+          KeyValue<String, byte[]> entry = entries.next();
           TrainingRecord record = TrainingRecord.fromBytes(entry.value);
           if (state.trainer.accept(record.sample(), record.validation())) {
             state.batchesSinceCheckpoint++;
@@ -184,6 +189,8 @@ public final class TrainerProcessor implements Processor<byte[], byte[], byte[],
           state.recordsSinceCheckpoint++;
         }
       }
+      // rollbacks of the replayed records were logged and published before the restart
+      state.rollbacksPublished = state.trainer.model().rollbacks();
       models.put(name, state);
       registry.register(state.trainer);
     }
@@ -218,9 +225,20 @@ public final class TrainerProcessor implements Processor<byte[], byte[], byte[],
     state.batchesSinceCheckpoint++;
     state.batchesSinceSnapshot++;
     // a rollback is published at once: serving should not keep the state training gave up on
+    boolean rolledBack = state.trainer.model().rollbacks() != state.rollbacksPublished;
+    if (rolledBack) {
+      Model model = state.trainer.model();
+      log.warn(
+          "model '{}' diverged: back to its last good state (of update {}), learning rate now {}"
+              + " (rollback {}; alert TrainingDiverged)",
+          name,
+          model.lastGoodStep(),
+          model.learningRate(),
+          model.rollbacks());
+    }
     if (state.batchesSinceSnapshot >= settings.snapshotEveryBatches()
         || elapsed(state.lastSnapshotMillis, now, settings.snapshotInterval())
-        || state.trainer.model().rollbacks() != state.rollbacksPublished) {
+        || rolledBack) {
       snapshot(name, state, now, record.timestamp());
     }
     if (state.batchesSinceCheckpoint >= settings.checkpointEveryBatches()
@@ -250,8 +268,8 @@ public final class TrainerProcessor implements Processor<byte[], byte[], byte[],
     checkpoints.put(key(name, META), ByteBuffer.allocate(Integer.BYTES).putInt(chunks).array());
     state.checkpointChunks = chunks;
     List<String> done = new java.util.ArrayList<>();
-    try (KeyValueIterator<String, byte[]> log = replay.range(key(name, ""), key(name, "~"))) {
-      log.forEachRemaining(kv -> done.add(kv.key));
+    try (KeyValueIterator<String, byte[]> entries = replay.range(key(name, ""), key(name, "~"))) {
+      entries.forEachRemaining(kv -> done.add(kv.key));
     }
     done.forEach(replay::delete);
     state.batchesSinceCheckpoint = 0;

@@ -170,13 +170,50 @@ class ExplodingLearningRateTest {
             + sane.prequentialAccuracy());
   }
 
+  @Test
+  void shouldPublishTheModelAtOnceWhenItRollsBack() {
+    // snapshots only by count, and the count never reached: what is published comes from the
+    // first batch (serving starts at once) and from the rollbacks
+    TrainerSettings rare =
+        new TrainerSettings(0.1, 0, 10, 20, Duration.ofHours(1), 100_000, Duration.ofHours(1));
+    PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    TrainerRegistry trainers = new TrainerRegistry();
+    List<ModelSnapshot> published;
+    try (TopologyTestDriver driver =
+        driver(
+            Map.of("exploding", EXPLODING),
+            rare,
+            trainers,
+            new TrainingMetrics(prometheus, prometheus.getPrometheusRegistry()),
+            "rare")) {
+      feed(driver, List.of("exploding"));
+      published = snapshots(driver);
+      trainers.beginShutdown();
+    }
+    ModelTrainer exploding = trainers.trainers().get("exploding");
+    assertEquals(7, exploding.model().rollbacks());
+    assertEquals(1 + exploding.model().rollbacks(), published.size());
+    for (int i = 1; i < published.size(); i++) {
+      assertTrue(published.get(i).version() >= published.get(i - 1).version());
+    }
+  }
+
   private TopologyTestDriver driver(
       Map<String, ModelSpec> models,
       TrainerRegistry registry,
       TrainingMetrics metrics,
       String dir) {
+    return driver(models, SETTINGS, registry, metrics, dir);
+  }
+
+  private TopologyTestDriver driver(
+      Map<String, ModelSpec> models,
+      TrainerSettings settings,
+      TrainerRegistry registry,
+      TrainingMetrics metrics,
+      String dir) {
     StreamsBuilder builder = new StreamsBuilder();
-    TrainerTopology.build(builder, models, SETTINGS, registry, metrics);
+    TrainerTopology.build(builder, models, settings, registry, metrics);
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "exploding-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
