@@ -20,52 +20,17 @@ Subcommands:
 import json
 import random
 import re
-import socket
 import struct
 import sys
 import time
 import urllib.error
 import urllib.parse
-import urllib.request
 import zlib
+
+from script_support import free_port, http_get, wait_http
 
 RANGE = "30s"
 METRIC_NAME = re.compile(r"\b((?:mlp|kafka|jvm|process|system)_[a-z0-9_]+)\b")
-
-
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def http_get(url, timeout=10):
-    with urllib.request.urlopen(url, timeout=timeout) as r:
-        return r.status, r.headers.get("Content-Type", ""), r.read()
-
-
-def pid_alive(pid):
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().split(") ")[-1].split()[0] != "Z"
-    except OSError:
-        return False
-
-
-def wait_http(url, seconds, pid=None):
-    deadline = time.time() + float(seconds)
-    while time.time() < deadline:
-        if pid and not pid_alive(int(pid)):
-            print(f"process {pid} exited while waiting for {url}", file=sys.stderr)
-            return 1
-        try:
-            if http_get(url, timeout=5)[0] == 200:
-                return 0
-        except (urllib.error.URLError, OSError, ValueError):
-            pass
-        time.sleep(1)
-    print(f"no answer from {url} within {seconds} s", file=sys.stderr)
-    return 1
 
 
 def prom_query(prom, query):

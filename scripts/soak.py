@@ -19,40 +19,16 @@ import gzip
 import math
 import os
 import re
-import socket
 import statistics
 import struct
 import sys
 import time
 import urllib.request
 
+from script_support import free_port, wait_http
+
 CSV_HEADER = ("t_s,heap_used_mb,old_gen_used_mb,live_data_mb,lag_max,learned,skipped,"
               "predictions,latency_sum_s,latency_count,rejected,produced,requested")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_http(url, seconds, pid):
-    deadline = time.time() + float(seconds)
-    while time.time() < deadline:
-        try:
-            os.kill(int(pid), 0)
-        except OSError:
-            print(f"process {pid} exited while waiting for {url}", file=sys.stderr)
-            return 1
-        try:
-            with urllib.request.urlopen(url, timeout=5) as r:
-                if r.status == 200:
-                    return 0
-        except OSError:
-            pass
-        time.sleep(1)
-    print(f"no answer from {url} within {seconds} s", file=sys.stderr)
-    return 1
 
 
 # ---------------------------------------------------------------- producer
