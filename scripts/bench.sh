@@ -9,9 +9,9 @@
 #      binary), serving latency while training, the pipeline JVM's peak heap, one- and ten-pass
 #      accuracy; it merges 1 and 2 and writes the report.
 # Writes target/bench/report.md and report.json (plus jmh.json, peer.json, bench.log and the runs'
-# logs under target/bench/work) and prints the markdown. About 15 minutes on a quiet 2-core
-# machine (estimated: build 1, JMH 1.5, PyTorch 0.5, passthrough 1.5, end to end 4.5, serving 1,
-# ten passes 4-6); --quick takes a few minutes and its numbers are not for reporting.
+# logs under target/bench/work) and prints the markdown. About 14 minutes on a quiet 2-core
+# machine (11 measured with one serving run; serving is now repeated, 1.3 minutes a run);
+# --quick takes a few minutes and its numbers are not for reporting.
 #
 # Usage: scripts/bench.sh [--quick] [--repeats N] [--skip-build] [--out DIR] [-- BENCH OPTIONS...]
 #   --quick       short runs everywhere (development)

@@ -117,6 +117,13 @@ public final class BenchReport {
                     : f("; %.2f of the Kafka limit", r.endToEndRate(format) / limit)));
       }
     }
+    if (r.serving().size() > 1) {
+      row(
+          md,
+          "serving latency p50 / p99, median of the runs",
+          f("%.0f / %.0f ms", r.servingP50(), r.servingP99()),
+          f("%d runs, each below", r.serving().size()));
+    }
     for (Serving.Run run : r.serving()) {
       row(
           md,

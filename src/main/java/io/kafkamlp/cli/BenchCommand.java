@@ -236,7 +236,16 @@ final class BenchCommand implements Callable<Integer> {
       }
     }
     if (parts.contains(Part.SERVING)) {
-      done.serving(train, test, SampleFormat.of(servingFormat), servingSeconds);
+      // repeated too: open-loop requests make one run's tail depend on whether the server ever fell
+      // behind, so a single run can land far from the typical one
+      for (int r = 1; r <= runs; r++) {
+        done.serving(
+            train,
+            test,
+            SampleFormat.of(servingFormat),
+            servingSeconds,
+            "serving-" + servingFormat + "-" + r);
+      }
     }
     if (parts.contains(Part.ACCURACY) && passes > 0) {
       done.accuracy(new TrainingReplay(train, passes, SampleFormat.BINARY), test);
@@ -308,13 +317,13 @@ final class BenchCommand implements Callable<Integer> {
       }
     }
 
-    void serving(List<Sample> train, List<Sample> test, SampleFormat format, int seconds) {
+    void serving(
+        List<Sample> train, List<Sample> test, SampleFormat format, int seconds, String name) {
       double measured = medianBinaryRate();
       double trainingRate =
           servingTrainingRate != null
               ? servingTrainingRate
               : Double.isNaN(measured) ? 1_000 : Math.round(0.5 * measured);
-      String name = "serving-" + format;
       Serving.Run run =
           measure(
               name,

@@ -17,6 +17,15 @@ class BenchReportTest {
       new MemoryPeak(600.0 * (1 << 20), 200.0 * (1 << 20), false);
 
   private static BenchResults results(Peer peer, EndToEnd.Run accuracy) {
+    return results(peer, accuracy, List.of(serving(12, 45)));
+  }
+
+  private static Serving.Run serving(long p50, long p99) {
+    return new Serving.Run(
+        SampleFormat.BINARY, 30_000, 1000, 30_000, 0, p50, p99, 80, 5_000, 4_900, MEMORY);
+  }
+
+  private static BenchResults results(Peer peer, EndToEnd.Run accuracy, List<Serving.Run> serving) {
     return new BenchResults(
         Instant.parse("2026-11-29T10:00:00Z"),
         new Machine("AMD EPYC (AVX2)", 2, "OpenJDK 17", "Linux"),
@@ -33,9 +42,7 @@ class BenchReportTest {
             endToEnd(SampleFormat.BINARY, 6, 0.86),
             endToEnd(SampleFormat.BINARY, 8, Double.NaN),
             endToEnd(SampleFormat.JSON, 40, 0.84)),
-        List.of(
-            new Serving.Run(
-                SampleFormat.BINARY, 30_000, 1000, 30_000, 0, 12, 45, 80, 5_000, 4_900, MEMORY)),
+        serving,
         accuracy,
         List.of());
   }
@@ -98,6 +105,24 @@ class BenchReportTest {
     assertEquals("binary", json.path("serving").path("runs").get(0).path("format").asText());
     assertEquals("not measured", json.path("targets").get(0).path("status").asText());
     assertEquals(6, json.path("targets").size());
+  }
+
+  @Test
+  void shouldJudgeServingByTheMedianWhenRepeated() {
+    BenchResults r =
+        results(
+            Peer.skipped("no torch"),
+            tenPasses(0.886),
+            List.of(serving(12, 45), serving(300, 900), serving(20, 60)));
+    String md = BenchReport.markdown(r);
+    assertTrue(
+        md.contains(
+            "| serving latency p50 / p99, median of the runs | 20 / 60 ms | 3 runs, each below |"),
+        md);
+    assertTrue(
+        md.contains(
+            "| serving p99 at 1000 requests/s while training | 60 ms | < 50 ms | not met |"),
+        md);
   }
 
   @Test
