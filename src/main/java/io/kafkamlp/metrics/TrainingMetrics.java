@@ -228,8 +228,8 @@ public final class TrainingMetrics implements TrainerObserver {
           .register(registry);
       FunctionCounter.builder("mlp.model.rollbacks", this, m -> m.status.rollbacks())
           .description(
-              "Returns to the last good state after skipped batches in a row, each halving the"
-                  + " learning rate")
+              "Returns to the last good state after diverging batches in a row, each with a tenth"
+                  + " of the learning rate")
           .tag("model", model)
           .register(registry);
       skipped =

@@ -229,10 +229,11 @@ public final class TrainerProcessor implements Processor<byte[], byte[], byte[],
     if (rolledBack) {
       Model model = state.trainer.model();
       log.warn(
-          "model '{}' diverged: back to its last good state (of update {}), learning rate now {}"
-              + " (rollback {}; alert TrainingDiverged)",
+          "model '{}' diverged: {}, learning rate now {} (rollback {}; alert TrainingDiverged)",
           name,
-          model.lastGoodStep(),
+          model.lastGoodStep() < 0
+              ? "no good state saved yet to go back to"
+              : "back to its last good state, of update " + model.lastGoodStep(),
           model.learningRate(),
           model.rollbacks());
     }
