@@ -28,13 +28,17 @@ public final class DenseLayer implements Layer {
    * Creates a layer with Gaussian weights of standard deviation {@code initStd} and zero bias.
    *
    * @param name prefix of the parameter names, such as {@code dense0}
+   * @param rng the generator of the weights; null leaves them 0, for a model whose weights are
+   *     about to be overwritten (decoding)
    */
   public DenseLayer(
       String name, int inputs, int outputs, boolean withBias, double initStd, Rng rng) {
     weights = new Parameter(name + ".W", inputs, outputs, true);
-    float[] w = weights.value().data;
-    for (int i = 0; i < w.length; i++) {
-      w[i] = (float) (rng.nextGaussian() * initStd);
+    if (rng != null) {
+      float[] w = weights.value().data;
+      for (int i = 0; i < w.length; i++) {
+        w[i] = (float) (rng.nextGaussian() * initStd);
+      }
     }
     bias = withBias ? new Parameter(name + ".b", 1, outputs, false) : null;
     parameters = withBias ? List.of(weights, bias) : List.of(weights);

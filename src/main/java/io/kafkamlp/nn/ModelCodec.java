@@ -130,7 +130,7 @@ public final class ModelCodec {
             "model holds " + elementBytes + "-byte elements, expected " + Float.BYTES);
       }
       boolean withTrainingState = (in.readByte() & WITH_TRAINING_STATE) != 0;
-      Model model = Models.create(ModelSpec.fromText(in.readUTF()));
+      Model model = Models.forDecoding(ModelSpec.fromText(in.readUTF()));
       long step = in.readLong();
       long skipped = in.readLong();
       model.restoreCounters(step, skipped);

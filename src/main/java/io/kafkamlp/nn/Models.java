@@ -38,8 +38,21 @@ public final class Models {
    * sanity check expects.
    */
   public static Model create(ModelSpec spec) {
+    return build(spec, true);
+  }
+
+  /**
+   * A model of {@code spec} whose weights are left 0 instead of drawn: for {@link ModelCodec} to
+   * overwrite every tensor and the generator's state, without drawing a Gaussian per weight first.
+   */
+  static Model forDecoding(ModelSpec spec) {
+    return build(spec, false);
+  }
+
+  private static Model build(ModelSpec spec, boolean initialize) {
     Rng root = new Rng(spec.seed());
     Rng initRng = root.split();
+    Rng weightsRng = initialize ? initRng : null;
     Rng dropoutRng = root.split();
     Activation activation =
         Activations.byName(spec.activation(), spec.leakySlope(), spec.maxoutPieces());
@@ -52,7 +65,7 @@ public final class Models {
       String name = "dense" + i;
       layers.add(
           new DenseLayer(
-              name, fanIn, width, !spec.batchNorm(), activation.initStd(fanIn, units), initRng));
+              name, fanIn, width, !spec.batchNorm(), activation.initStd(fanIn, units), weightsRng));
       if (spec.batchNorm()) {
         layers.add(new BatchNormLayer("batchnorm" + i, width, BATCH_NORM_MOMENTUM));
       }
@@ -64,7 +77,8 @@ public final class Models {
     int last = sizes.size() - 2;
     int fanIn = sizes.get(last);
     int outputs = sizes.get(last + 1);
-    layers.add(new DenseLayer("dense" + last, fanIn, outputs, true, outputInitStd(fanIn), initRng));
+    layers.add(
+        new DenseLayer("dense" + last, fanIn, outputs, true, outputInitStd(fanIn), weightsRng));
     Mlp network = new Mlp(layers);
 
     List<Penalty> penalties = new ArrayList<>();
