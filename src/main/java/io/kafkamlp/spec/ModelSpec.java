@@ -40,7 +40,7 @@ import java.util.function.Function;
  * @param seed seed of every random choice (initialization, dropout)
  * @param rollbackAfter diverging batches in a row (non-finite, with a loss 100 times the first
  *     batch's, or with a silent ReLU layer) after which the model goes back to its last good state
- *     and halves its learning rate; 0 never does
+ *     with a tenth of its learning rate; 0 never does
  */
 public record ModelSpec(
     List<Integer> layers,
@@ -119,7 +119,8 @@ public record ModelSpec(
   public static final String SEED_DOC = "seed of initialization and dropout";
   public static final String ROLLBACK_AFTER_DOC =
       "diverging batches in a row (non-finite, a loss 100x the first batch's, or a silent ReLU"
-          + " layer) that send the model back to its last good state with half the learning rate, >= 0 (0 = never)";
+          + " layer) that send the model back to its last good state with a tenth of the learning"
+          + " rate, >= 0 (0 = never)";
 
   /** Each key with its description, in the order they are listed to users. */
   public static final Map<String, String> DOCS = docs();
