@@ -45,17 +45,8 @@ $PY -c 'import confluent_kafka' 2>/dev/null \
 if [ -z "$OUT" ]; then OUT=$(mktemp -d /tmp/kafka-mlp-soak.XXXXXX); else mkdir -p "$OUT"; fi
 BROKER_PID='' APP_PID='' PRODUCER_PID='' SAMPLER_PID=''
 
-stop_pid() { # pid, seconds to wait after SIGTERM
-  local pid=$1 wait=$2
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 "$wait"); do
-    kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
-    sleep 1
-  done
-  kill -KILL "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-}
+# shellcheck source=stop_pid.sh
+. "$ROOT/scripts/stop_pid.sh"
 cleanup() {
   set +e
   touch "$OUT/stop" "$OUT/stop-sampler"
