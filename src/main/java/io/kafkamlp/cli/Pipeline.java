@@ -55,6 +55,12 @@ final class Pipeline implements AutoCloseable {
   /** Room for a record's key, headers and batch framing above its value. */
   private static final int RECORD_OVERHEAD_BYTES = 64 * 1024;
 
+  /**
+   * The trainer's record cache ({@code statestore.cache.max.bytes}, default 10 MiB): room for a few
+   * checkpoints of the default model (5.6 MB with Adam) and the replay log between two of them.
+   */
+  static final long TRAINER_CACHE_BYTES = 64L * 1024 * 1024;
+
   private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
 
   /**
@@ -254,6 +260,9 @@ final class Pipeline implements AutoCloseable {
     Properties props = common(kafka, limits, streamsConfig, applicationId, stateDir);
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
+    // Replay-log records deleted by a checkpoint before the commit never reach the changelog if
+    // the cache holds them: the default 10 MiB is less than two checkpoints of the default model.
+    props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, TRAINER_CACHE_BYTES);
     // The trainer reads its own repartition topic read_committed. A fetch that has caught up with
     // the last stable offset waits at the broker for fetch.max.wait.ms (default 500) even after the
     // next commit makes records readable: measured, 10 ms instead gives ~1.7x the samples/s.

@@ -6,8 +6,8 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import org.apache.kafka.streams.KeyValue;
@@ -29,10 +29,14 @@ import org.slf4j.LoggerFactory;
  * in order; the checkpoint store holds the trainer's full state ({@link
  * ModelTrainer#checkpoint()}), cut into chunks of {@link #CHUNK_BYTES} so that no changelog record
  * nears the broker's 1 MB default limit, written every few batches or seconds, after which the
- * model's replay log is emptied. With {@code exactly_once_v2} both stores change in the same
- * transaction as the input offsets, so after a crash at any moment the restored checkpoint plus the
- * replayed log give exactly the state of the last commit, and training is deterministic, so
- * continuing from there gives the bits an uninterrupted run gives.
+ * model's replay log is emptied. A model is also checkpointed as soon as its replay log holds as
+ * many bytes as its last checkpoint: the log never costs more to restore than the checkpoint, and
+ * under a fast stream the store's cache drops most logged records before a commit would write them
+ * (a record written and deleted between two commits costs a tombstone, not its bytes, in the
+ * changelog; give the trainer a cache of a few checkpoints). With {@code exactly_once_v2} both
+ * stores change in the same transaction as the input offsets, so after a crash at any moment the
+ * restored checkpoint plus the replayed log give exactly the state of the last commit, and training
+ * is deterministic, so continuing from there gives the bits an uninterrupted run gives.
  *
  * <p>Store keys: {@code <model> NUL meta} (chunk count), {@code <model> NUL <chunk, 8 digits>} in
  * the checkpoint store; {@code <model> NUL <sequence, 19 digits>} in the replay log, so a range
@@ -89,7 +93,19 @@ public final class TrainerProcessor implements Processor<byte[], byte[], byte[],
   /** One model's trainer and its bookkeeping. */
   private static final class State {
     final ModelTrainer trainer;
+
+    /** Sequence of the next record to log, and of the first one logged since the checkpoint. */
     long nextSequence;
+
+    long firstSequence;
+
+    /**
+     * Bytes logged since the checkpoint, and the size of the last checkpoint (before the first: of
+     * the untrained model's, so that the bound holds from the first record).
+     */
+    long replayBytes;
+
+    long checkpointBytes;
     int batchesSinceCheckpoint;
     int batchesSinceSnapshot;
     long recordsSinceCheckpoint;
@@ -102,6 +118,7 @@ public final class TrainerProcessor implements Processor<byte[], byte[], byte[],
 
     State(ModelTrainer trainer, long now, TrainerObserver observer) {
       this.trainer = trainer;
+      this.checkpointBytes = trainer.checkpoint().length;
       trainer.observe(observer);
       this.lastCheckpointMillis = now;
       // Never published: the first batch publishes at once, so serving starts without waiting.
@@ -177,9 +194,15 @@ public final class TrainerProcessor implements Processor<byte[], byte[], byte[],
         state = new State(ModelTrainer.restore(bytes.toByteArray()), now, observer);
         state.checkpointChunks = chunks;
       }
+      boolean first = true;
       try (KeyValueIterator<String, byte[]> entries = replay.range(key(name, ""), key(name, "~"))) {
         while (entries.hasNext()) {
           KeyValue<String, byte[]> entry = entries.next();
+          if (first) {
+            state.firstSequence = sequenceOf(entry.key);
+            first = false;
+          }
+          state.replayBytes += entry.value.length;
           TrainingRecord record = TrainingRecord.fromBytes(entry.value);
           if (state.trainer.accept(record.sample(), record.validation())) {
             state.batchesSinceCheckpoint++;
@@ -217,6 +240,7 @@ public final class TrainerProcessor implements Processor<byte[], byte[], byte[],
     state.lastRecordMillis = now;
     TrainingRecord training = TrainingRecord.fromBytes(record.value());
     replay.put(sequenceKey(name, state.nextSequence++), record.value());
+    state.replayBytes += record.value().length;
     state.recordsSinceCheckpoint++;
     state.recordsSinceSnapshot++;
     if (!state.trainer.accept(training.sample(), training.validation())) {
@@ -243,6 +267,7 @@ public final class TrainerProcessor implements Processor<byte[], byte[], byte[],
       snapshot(name, state, now, record.timestamp());
     }
     if (state.batchesSinceCheckpoint >= settings.checkpointEveryBatches()
+        || state.replayBytes >= state.checkpointBytes
         || elapsed(state.lastCheckpointMillis, now, settings.checkpointInterval())) {
       checkpoint(name, state);
       state.lastCheckpointMillis = now;
@@ -253,7 +278,10 @@ public final class TrainerProcessor implements Processor<byte[], byte[], byte[],
     return now - since >= interval.toMillis();
   }
 
-  /** Writes the trainer's state in chunks, then empties its replay log. */
+  /**
+   * Writes the trainer's state in chunks, then empties its replay log: the sequences logged since
+   * the last checkpoint, deleted by key (no scan).
+   */
   private void checkpoint(String name, State state) {
     byte[] bytes = state.trainer.checkpoint();
     int chunks = (bytes.length + CHUNK_BYTES - 1) / CHUNK_BYTES;
@@ -261,18 +289,19 @@ public final class TrainerProcessor implements Processor<byte[], byte[], byte[],
       int from = i * CHUNK_BYTES;
       checkpoints.put(
           chunkKey(name, i),
-          java.util.Arrays.copyOfRange(bytes, from, Math.min(bytes.length, from + CHUNK_BYTES)));
+          Arrays.copyOfRange(bytes, from, Math.min(bytes.length, from + CHUNK_BYTES)));
     }
     for (int i = chunks; i < state.checkpointChunks; i++) {
       checkpoints.delete(chunkKey(name, i));
     }
     checkpoints.put(key(name, META), ByteBuffer.allocate(Integer.BYTES).putInt(chunks).array());
     state.checkpointChunks = chunks;
-    List<String> done = new java.util.ArrayList<>();
-    try (KeyValueIterator<String, byte[]> entries = replay.range(key(name, ""), key(name, "~"))) {
-      entries.forEachRemaining(kv -> done.add(kv.key));
+    state.checkpointBytes = bytes.length;
+    for (long sequence = state.firstSequence; sequence < state.nextSequence; sequence++) {
+      replay.delete(sequenceKey(name, sequence));
     }
-    done.forEach(replay::delete);
+    state.firstSequence = state.nextSequence;
+    state.replayBytes = 0;
     state.batchesSinceCheckpoint = 0;
     state.recordsSinceCheckpoint = 0;
   }

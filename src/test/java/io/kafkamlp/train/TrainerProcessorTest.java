@@ -43,11 +43,18 @@ class TrainerProcessorTest {
   /** A processor life: a new processor over the same stores. */
   private TrainerProcessor start(
       TrainerRegistry registry, MockProcessorContext<byte[], byte[]> context) {
+    return start(registry, context, SETTINGS);
+  }
+
+  private TrainerProcessor start(
+      TrainerRegistry registry,
+      MockProcessorContext<byte[], byte[]> context,
+      TrainerSettings settings) {
     checkpoints.init(context.getStateStoreContext(), checkpoints);
     replay.init(context.getStateStoreContext(), replay);
     context.addStateStore(checkpoints);
     context.addStateStore(replay);
-    TrainerProcessor processor = new TrainerProcessor(Map.of("default", SPEC), SETTINGS, registry);
+    TrainerProcessor processor = new TrainerProcessor(Map.of("default", SPEC), settings, registry);
     processor.init(context);
     return processor;
   }
@@ -120,6 +127,53 @@ class TrainerProcessorTest {
     processor.process(record(ModelTrainerTest.samples(1, 7).get(0), false));
     assertEquals(1, replay.approximateNumEntries());
     assertEquals(12, i);
+  }
+
+  @Test
+  void shouldCheckpointWhenReplayLogHoldsAsManyBytesAsTheCheckpoint() {
+    // No count or time trigger: only the replay log's size makes checkpoints.
+    TrainerSettings bySize =
+        new TrainerSettings(
+            0.2, 0, 10, Integer.MAX_VALUE, Duration.ofDays(1), 2, Duration.ofDays(1));
+    MockProcessorContext<byte[], byte[]> context = new MockProcessorContext<>();
+    context.setCurrentSystemTimeMs(0);
+    TrainerRegistry registry = new TrainerRegistry();
+    TrainerProcessor processor = start(registry, context, bySize);
+    ModelTrainer trainer = null;
+    int recordBytes = record(ModelTrainerTest.samples(1, 9).get(0), false).value().length;
+    int batch = SPEC.batchSize();
+    long largestLog = 0;
+    for (Sample sample : ModelTrainerTest.samples(400, 9)) {
+      processor.process(record(sample, false));
+      trainer = registry.trainers().get("default");
+      largestLog = Math.max(largestLog, bytes(replay));
+      // the log is cut at the batch that makes it as big as the checkpoint
+      assertTrue(
+          bytes(replay) < trainer.checkpoint().length + batch * recordBytes,
+          "replay log of " + bytes(replay) + " bytes");
+    }
+    assertTrue(bytes(checkpoints) > 0, "checkpointed");
+    assertTrue(largestLog > 0.5 * bytes(checkpoints), "log kept until it nears the checkpoint");
+
+    // and a restart from these stores is exactly where the processor was
+    byte[] expected = trainer.checkpoint();
+    registry.beginShutdown();
+    processor.close();
+    TrainerRegistry restarted = new TrainerRegistry();
+    MockProcessorContext<byte[], byte[]> next = new MockProcessorContext<>();
+    next.setCurrentSystemTimeMs(0);
+    start(restarted, next, bySize);
+    assertArrayEquals(expected, restarted.trainers().get("default").checkpoint());
+  }
+
+  private static long bytes(KeyValueStore<String, byte[]> store) {
+    long total = 0;
+    try (var all = store.all()) {
+      while (all.hasNext()) {
+        total += all.next().value.length;
+      }
+    }
+    return total;
   }
 
   @Test
