@@ -41,6 +41,11 @@ public final class BenchReport {
               + " `mlp_samples_trained_total`, scraped every 200 ms (end late by at most one"
               + " scrape: the rate is understated, never overstated). Validation records (10%)"
               + " are processed too but not counted.",
+          "Warm end to end = samples learned per second over a run's second half (from the"
+              + " scrape that first shows half its samples learned to the one that shows all):"
+              + " on the many-pass run, the sustained rate once the pipeline JVM has compiled"
+              + " its code, which is what the kernel's JMH rate (warm-up iterations left out)"
+              + " compares with. A one-pass run is mostly that warm-up.",
           "Kafka limit = a Kafka Streams passthrough (`samples` to an output topic) with the"
               + " trainer's own settings (exactly_once_v2), fed the same records the same way;"
               + " records / (last output record's broker append time - first send).",
@@ -112,6 +117,8 @@ public final class BenchReport {
             rate(r.endToEndRate(format), "samples/s"),
             "runs: "
                 + join(runs.stream().map(EndToEnd.Run::samplesPerSecond).toList())
+                + "; second halves: "
+                + join(runs.stream().map(EndToEnd.Run::warmSamplesPerSecond).toList())
                 + (Double.isNaN(limit)
                     ? ""
                     : f("; %.2f of the Kafka limit", r.endToEndRate(format) / limit)));
@@ -164,8 +171,13 @@ public final class BenchReport {
           f("accuracy after %d passes (%s)", a.passes(), a.format()),
           f("test %.4f", a.testAccuracy()),
           f(
-              "prequential %.4f; %,d samples in %.0f s, %,.0f samples/s",
-              a.prequentialAccuracy(), a.samplesLearned(), a.seconds(), a.samplesPerSecond()));
+              "prequential %.4f; %,d samples in %.0f s, %,.0f samples/s; warm (second half)"
+                  + " %,.0f samples/s",
+              a.prequentialAccuracy(),
+              a.samplesLearned(),
+              a.seconds(),
+              a.samplesPerSecond(),
+              a.warmSamplesPerSecond()));
     }
     md.append(
         "\n## Targets (issue 5)\n\n| target | measured | bar | status |\n|---|---|---|---|\n");

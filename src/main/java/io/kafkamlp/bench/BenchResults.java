@@ -80,6 +80,16 @@ public record BenchResults(
     return median(endToEnd, r -> r.format() == format, EndToEnd.Run::samplesPerSecond);
   }
 
+  /**
+   * Warm samples/s in {@code format}: the second half of the many-pass run ({@link EndToEnd}); NaN
+   * if that run was not measured or not in {@code format}.
+   */
+  public double warmRate(SampleFormat format) {
+    return accuracy == null || accuracy.format() != format
+        ? Double.NaN
+        : accuracy.warmSamplesPerSecond();
+  }
+
   /** Median test accuracy after one pass, over every end-to-end run; NaN if none was scored. */
   public double onePassTestAccuracy() {
     return median(endToEnd, r -> !Double.isNaN(r.testAccuracy()), EndToEnd.Run::testAccuracy);

@@ -26,6 +26,12 @@ import org.apache.kafka.common.TopicPartition;
  * record was sent). "Learned" is read from the pipeline's {@code mlp_samples_trained_total},
  * scraped every {@link BenchSettings#scrapeInterval()}, so the end is late by at most one interval
  * plus one scrape: the rate is slightly understated, never overstated.
+ *
+ * <p>A run's first seconds are mostly the pipeline JVM's warm-up (the JIT compiling Kafka's code
+ * and the kernels), which the kernel's JMH rate leaves out. So each run also reports its
+ * <em>warm</em> rate: samples learned per second over its second half, from the scrape that first
+ * shows half the samples learned to the one that shows them all. On a run of many passes that is
+ * the sustained rate of a warm pipeline.
  */
 public final class EndToEnd {
 
@@ -38,6 +44,7 @@ public final class EndToEnd {
    * @param passes passes over the training set
    * @param samplesLearned training samples learned (whole batches of the training split)
    * @param seconds from the first record sent to the last sample learned
+   * @param warmSamplesPerSecond samples/s over the second half of the run; NaN if not measured
    * @param producerSeconds from the first record sent to the last acknowledged
    * @param testAccuracy accuracy on the test set from the predictions topic; NaN when not scored
    * @param prequentialAccuracy the final snapshot's prequential accuracy over the whole run
@@ -48,6 +55,7 @@ public final class EndToEnd {
       int passes,
       long samplesLearned,
       double seconds,
+      double warmSamplesPerSecond,
       double producerSeconds,
       double testAccuracy,
       double prequentialAccuracy,
@@ -71,6 +79,7 @@ public final class EndToEnd {
       String bootstrap = broker.bootstrapServers();
       long expected = replay.expectedTrained(settings.validationFraction(), settings.batchSize());
       long learnedAt;
+      double warm;
       TrainingReplay.Produced sent;
       double testAccuracy;
       MemoryPeak memory;
@@ -83,6 +92,7 @@ public final class EndToEnd {
             Background.start(
                 "bench-producer", () -> replay.produce(ReplayClients.plain(bootstrap)));
         learnedAt = awaitLearned(sampler, pipeline, produced, expected, settings.timeout());
+        warm = sampler.rateBetween(expected / 2.0, expected);
         sent = produced.get();
         testAccuracy =
             test.isEmpty()
@@ -98,6 +108,7 @@ public final class EndToEnd {
           replay.passes(),
           expected,
           (learnedAt - sent.firstSendMillis()) / 1e3,
+          warm,
           sent.seconds(),
           testAccuracy,
           last == null ? Double.NaN : last.metrics().cumulativePrequentialAccuracy(),

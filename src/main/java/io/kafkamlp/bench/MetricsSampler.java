@@ -6,6 +6,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 
@@ -13,7 +15,8 @@ import java.util.concurrent.TimeoutException;
  * Scrapes a pipeline's {@code /metrics} on a daemon thread every {@code interval} and keeps what
  * the benchmark needs: the peak heap in use ({@code jvm_memory_used_bytes{area="heap"}}, summed
  * over the pools), the peak live data after GC ({@code jvm_gc_live_data_size_bytes}), and the
- * default model's {@code mlp_samples_trained_total} with the time each scrape finished.
+ * default model's {@code mlp_samples_trained_total} with the time each scrape finished, every
+ * scrape's count kept for {@link #rateBetween}.
  *
  * <p>Thread-safe. A scrape that fails (the endpoint not up yet, or gone) is skipped. {@link #close}
  * stops the thread.
@@ -35,6 +38,7 @@ public final class MetricsSampler implements AutoCloseable {
   private double peakLiveData = Double.NaN;
   private double trained;
   private long trainedMillis;
+  private final List<double[]> series = new ArrayList<>();
 
   /** Starts scraping {@code uri} at once, then every {@code interval}. */
   public MetricsSampler(URI uri, Duration interval) {
@@ -81,6 +85,7 @@ public final class MetricsSampler implements AutoCloseable {
     if (!Double.isNaN(now)) {
       trained = now;
       trainedMillis = millis;
+      series.add(new double[] {millis, now});
     }
     notifyAll();
   }
@@ -107,6 +112,23 @@ public final class MetricsSampler implements AutoCloseable {
   /** The default model's samples trained at the last scrape (0 before it has any). */
   public synchronized double trained() {
     return trained;
+  }
+
+  /**
+   * Samples/s between the first scrape that showed at least {@code from} samples trained and the
+   * first that showed at least {@code to}; NaN if no two such scrapes exist.
+   */
+  public synchronized double rateBetween(double from, double to) {
+    double[] start = firstReaching(from);
+    double[] end = firstReaching(to);
+    if (start == null || end == null || end[0] <= start[0]) {
+      return Double.NaN;
+    }
+    return (end[1] - start[1]) / ((end[0] - start[0]) / 1e3);
+  }
+
+  private double[] firstReaching(double count) {
+    return series.stream().filter(s -> s[1] >= count).findFirst().orElse(null);
   }
 
   /**
