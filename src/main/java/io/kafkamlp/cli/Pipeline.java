@@ -221,6 +221,7 @@ final class Pipeline implements AutoCloseable {
     Properties props = common(applicationId + "-server", stateDir.resolve("server"));
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
     props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+    props.putAll(streamsConfig); // the user's settings win over the server's own too
     return new KafkaStreams(builder.build(), props);
   }
 
