@@ -25,6 +25,13 @@ public final class Models {
   /** Relative improvement a plateau schedule needs to count a validation loss as better. */
   static final double PLATEAU_THRESHOLD = 1e-3;
 
+  /**
+   * A plateau schedule never goes below this fraction of the initial rate: on an endless stream the
+   * validation loss stops improving for good once the model has converged, and without a floor the
+   * rate would halve towards zero and the model stop following the stream.
+   */
+  static final double PLATEAU_FLOOR = 0.1;
+
   private Models() {}
 
   /**
@@ -124,7 +131,7 @@ public final class Models {
         return LearningRateSchedules.inverseTimeDecay(lr, spec.lrRate());
       case "plateau":
         return LearningRateSchedules.reduceOnPlateau(
-            lr, spec.lrDecay(), spec.lrPatience(), PLATEAU_THRESHOLD, 0.0);
+            lr, spec.lrDecay(), spec.lrPatience(), PLATEAU_THRESHOLD, lr * PLATEAU_FLOOR);
       default:
         throw new IllegalArgumentException("unknown lr-schedule " + spec.lrSchedule());
     }

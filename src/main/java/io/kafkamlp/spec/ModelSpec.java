@@ -169,7 +169,7 @@ public record ModelSpec(
         "adam",
         0.9,
         1e-3,
-        "constant",
+        "plateau",
         0.5,
         1000,
         1e-4,

@@ -28,7 +28,7 @@ class ModelSpecTest {
     assertEquals("softmax", spec.loss());
     assertEquals("adam", spec.optimizer());
     assertEquals(1e-3, spec.learningRate());
-    assertEquals("constant", spec.lrSchedule());
+    assertEquals("plateau", spec.lrSchedule());
     assertEquals(32, spec.batchSize());
     assertEquals(0.0, spec.dropout());
     assertFalse(spec.batchNorm());
