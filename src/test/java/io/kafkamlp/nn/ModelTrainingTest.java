@@ -95,6 +95,24 @@ class ModelTrainingTest {
   }
 
   @Test
+  void shouldHalvePlateauRateByDefaultButNeverBelowATenthOfLr() {
+    Model model = Models.create(spec("2,8,3", "adam", 0.01, 0));
+    assertEquals("plateau", model.spec().lrSchedule());
+    model.schedule().observe(1.0);
+    List<Double> rates = new java.util.ArrayList<>();
+    for (int check = 0; check < 100; check++) {
+      model.schedule().observe(1.0); // never better: a converged model on an endless stream
+      rates.add(model.learningRate());
+    }
+    // patience 5, factor 0.5: 0.005 after 5 checks without improvement, ... down to 0.001
+    assertEquals(0.01, rates.get(3), 1e-15);
+    assertEquals(0.005, rates.get(4), 1e-15);
+    assertEquals(0.0025, rates.get(9), 1e-15);
+    assertEquals(0.001, rates.get(99), 1e-15);
+    assertTrue(rates.stream().allMatch(r -> r >= 0.001), rates.toString());
+  }
+
+  @Test
   void shouldPredictIdenticallyWhenDecodedFromInferenceEncoding() {
     ModelSpec spec = spec("2,32,16,3", "adam", 0.01, 0).with(ModelSpec.BATCH_NORM_CONFIG, "true");
     Spiral spiral = new Spiral(CLASSES, PER_CLASS, 8);
