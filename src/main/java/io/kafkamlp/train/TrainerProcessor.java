@@ -94,10 +94,11 @@ public final class TrainerProcessor implements Processor<byte[], byte[], byte[],
   private static final class State {
     final ModelTrainer trainer;
 
-    /** Sequence of the next record to log, and of the first one logged since the checkpoint. */
+    /**
+     * Sequence of the next record to log. The log holds the sequences from {@code nextSequence -
+     * recordsSinceCheckpoint} to here: each record logged counts in both, a checkpoint empties it.
+     */
     long nextSequence;
-
-    long firstSequence;
 
     /**
      * Bytes logged since the checkpoint, and the size of the last checkpoint (before the first: of
@@ -116,9 +117,9 @@ public final class TrainerProcessor implements Processor<byte[], byte[], byte[],
     int checkpointChunks;
     long rollbacksPublished;
 
-    State(ModelTrainer trainer, long now, TrainerObserver observer) {
+    State(ModelTrainer trainer, long checkpointBytes, long now, TrainerObserver observer) {
       this.trainer = trainer;
-      this.checkpointBytes = trainer.checkpoint().length;
+      this.checkpointBytes = checkpointBytes;
       trainer.observe(observer);
       this.lastCheckpointMillis = now;
       // Never published: the first batch publishes at once, so serving starts without waiting.
@@ -184,24 +185,19 @@ public final class TrainerProcessor implements Processor<byte[], byte[], byte[],
       byte[] meta = checkpoints.get(key(name, META));
       State state;
       if (meta == null) {
-        state = new State(newTrainer(name), now, observer);
+        state = newState(name, now);
       } else {
         int chunks = ByteBuffer.wrap(meta).getInt();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         for (int i = 0; i < chunks; i++) {
           bytes.writeBytes(checkpoints.get(chunkKey(name, i)));
         }
-        state = new State(ModelTrainer.restore(bytes.toByteArray()), now, observer);
+        state = new State(ModelTrainer.restore(bytes.toByteArray()), bytes.size(), now, observer);
         state.checkpointChunks = chunks;
       }
-      boolean first = true;
       try (KeyValueIterator<String, byte[]> entries = replay.range(key(name, ""), key(name, "~"))) {
         while (entries.hasNext()) {
           KeyValue<String, byte[]> entry = entries.next();
-          if (first) {
-            state.firstSequence = sequenceOf(entry.key);
-            first = false;
-          }
           state.replayBytes += entry.value.length;
           TrainingRecord record = TrainingRecord.fromBytes(entry.value);
           if (state.trainer.accept(record.sample(), record.validation())) {
@@ -219,6 +215,12 @@ public final class TrainerProcessor implements Processor<byte[], byte[], byte[],
     }
   }
 
+  /** A new model's state; its checkpoint size is that of the untrained model. */
+  private State newState(String name, long now) {
+    ModelTrainer trainer = newTrainer(name);
+    return new State(trainer, trainer.checkpoint().length, now, observer);
+  }
+
   private ModelTrainer newTrainer(String name) {
     ModelSpec spec = specs.get(name);
     if (spec == null) {
@@ -233,7 +235,7 @@ public final class TrainerProcessor implements Processor<byte[], byte[], byte[],
     long now = context.currentSystemTimeMs();
     State state = models.get(name);
     if (state == null) {
-      state = new State(newTrainer(name), now, observer);
+      state = newState(name, now);
       models.put(name, state);
       registry.register(state.trainer);
     }
@@ -297,10 +299,10 @@ public final class TrainerProcessor implements Processor<byte[], byte[], byte[],
     checkpoints.put(key(name, META), ByteBuffer.allocate(Integer.BYTES).putInt(chunks).array());
     state.checkpointChunks = chunks;
     state.checkpointBytes = bytes.length;
-    for (long sequence = state.firstSequence; sequence < state.nextSequence; sequence++) {
+    long first = state.nextSequence - state.recordsSinceCheckpoint;
+    for (long sequence = first; sequence < state.nextSequence; sequence++) {
       replay.delete(sequenceKey(name, sequence));
     }
-    state.firstSequence = state.nextSequence;
     state.replayBytes = 0;
     state.batchesSinceCheckpoint = 0;
     state.recordsSinceCheckpoint = 0;
