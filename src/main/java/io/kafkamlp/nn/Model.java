@@ -1,5 +1,6 @@
 package io.kafkamlp.nn;
 
+import io.kafkamlp.nn.kernel.MatrixKernels;
 import io.kafkamlp.nn.loss.Loss;
 import io.kafkamlp.nn.optim.OptimizerState;
 import io.kafkamlp.nn.regularize.MaxNorm;
@@ -426,13 +427,7 @@ public final class Model {
   }
 
   private static double maxAbs(FMatrixRMaj m) {
-    float[] d = m.data;
-    int n = m.getNumElements();
-    float max = 0f;
-    for (int i = 0; i < n; i++) {
-      max = Math.max(max, Math.abs(d[i]));
-    }
-    return max;
+    return MatrixKernels.maxAbs(m);
   }
 
   public ModelSpec spec() {

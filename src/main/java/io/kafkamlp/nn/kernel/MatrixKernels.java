@@ -57,6 +57,16 @@ public final class MatrixKernels {
     product(a.data, 1, a.numCols, b.data, null, c.data, c.numRows, a.numRows, c.numCols);
   }
 
+  /**
+   * The largest absolute value of {@code m}'s elements: 0 for an empty matrix, NaN if any element
+   * is NaN (as {@link Math#max(float, float)} propagates it), infinity if any is infinite. SIMD and
+   * scalar give the same value: a maximum does not round.
+   */
+  public static float maxAbs(FMatrixRMaj m) {
+    int n = m.getNumElements();
+    return SIMD ? SimdKernels.maxAbs(m.data, n) : ScalarKernels.maxAbs(m.data, 0, n, 0f);
+  }
+
   private static void checkShapes(int aRows, int aCols, FMatrixRMaj b, FMatrixRMaj c) {
     if (aCols != b.numRows || aRows != c.numRows || b.numCols != c.numCols) {
       throw new IllegalArgumentException(

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The products against a naive double-precision reference, and the SIMD kernels against the scalar
@@ -297,6 +298,40 @@ class MatrixKernelsTest {
     assertArrayEquals(aCopy, a.data);
     assertArrayEquals(bCopy, b.data);
     assertArrayEquals(biasCopy, bias.data);
+  }
+
+  @ParameterizedTest(name = "{0} elements")
+  @ValueSource(ints = {0, 1, 7, 8, 15, 16, 17, 31, 33, 100, 1000})
+  void shouldFindTheLargestMagnitudeWhenAnyLengthIsScanned(int n) {
+    // Given: the largest magnitude negative, at each position in turn (vector body, tail)
+    Random random = new Random(29L + n);
+    for (int at = 0; at < n; at++) {
+      FMatrixRMaj m = random(1, n, random);
+      m.data[at] = -3f;
+
+      // When
+      float max = MatrixKernels.maxAbs(m);
+
+      // Then
+      assertEquals(3f, max, "largest at " + at + " of " + n);
+      assertEquals(ScalarKernels.maxAbs(m.data, 0, n, 0f), max);
+    }
+    assertEquals(0f, MatrixKernels.maxAbs(new FMatrixRMaj(1, n)));
+  }
+
+  @ParameterizedTest(name = "{0} elements")
+  @ValueSource(ints = {1, 16, 17, 100})
+  void shouldReportNanOrInfinityWhenAnElementIsNotFinite(int n) {
+    Random random = new Random(31L + n);
+    for (int at = 0; at < n; at++) {
+      FMatrixRMaj m = random(1, n, random);
+
+      m.data[at] = Float.NaN;
+      assertTrue(Float.isNaN(MatrixKernels.maxAbs(m)), "NaN at " + at + " of " + n);
+
+      m.data[at] = Float.NEGATIVE_INFINITY;
+      assertEquals(Float.POSITIVE_INFINITY, MatrixKernels.maxAbs(m), "-inf at " + at);
+    }
   }
 
   private static FMatrixRMaj random(int rows, int cols, Random random) {
