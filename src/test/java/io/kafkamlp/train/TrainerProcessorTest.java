@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kafkamlp.normalize.RunningStandardizer;
 import io.kafkamlp.sample.Sample;
 import io.kafkamlp.serve.ModelSnapshot;
 import io.kafkamlp.spec.ModelSpec;
@@ -174,6 +175,40 @@ class TrainerProcessorTest {
       }
     }
     return total;
+  }
+
+  @Test
+  void shouldPublishReplayedRecordsWhenIdleAfterRestart() {
+    // Given: a life that learned a batch (published) and 2 records of the next, then died before
+    // the idle snapshot that would have shown them
+    MockProcessorContext<byte[], byte[]> first = new MockProcessorContext<>();
+    first.setCurrentSystemTimeMs(0);
+    TrainerProcessor dead = start(new TrainerRegistry(), first);
+    ModelTrainerTest.samples(6, 9).forEach(s -> dead.process(record(s, false)));
+    assertEquals(4, lastSnapshotSeen(first), "the first batch's snapshot");
+
+    // When: the next life restores them from the replay log, and no record comes
+    MockProcessorContext<byte[], byte[]> next = new MockProcessorContext<>();
+    next.setCurrentSystemTimeMs(1_000);
+    start(new TrainerRegistry(), next);
+    long idle = 1_000 + TrainerProcessor.IDLE.toMillis();
+    next.setCurrentSystemTimeMs(idle);
+    next.scheduledPunctuators().get(0).getPunctuator().punctuate(idle);
+
+    // Then: a snapshot shows all 6 (without it, serving would never see the last 2)
+    assertEquals(6, lastSnapshotSeen(next));
+  }
+
+  /** The normalizer count (training records seen) of the last snapshot forwarded; -1 if none. */
+  private static long lastSnapshotSeen(MockProcessorContext<byte[], byte[]> context) {
+    List<MockProcessorContext.CapturedForward<? extends byte[], ? extends byte[]>> forwarded =
+        context.forwarded();
+    if (forwarded.isEmpty()) {
+      return -1;
+    }
+    ModelSnapshot last =
+        ModelSnapshot.fromBytes(forwarded.get(forwarded.size() - 1).record().value());
+    return RunningStandardizer.fromBytes(last.normalizer()).count();
   }
 
   @Test
