@@ -68,10 +68,15 @@ class CrashRecoveryTest {
     Rng rng = new Rng(2026);
     List<Long> trainedAtKill = new ArrayList<>();
     ChildJvm first = null;
+    long trainingRecords = FaultFixture.trainingRecords(RECORDS);
     for (int life = 0; life < 4; life++) {
       ChildJvm trainer = startChild(life);
       first = first == null ? trainer : first;
-      Thread.sleep(14_000 + rng.nextInt(6000));
+      // Killed a random 0-4 s after this life has trained something (or once all is learned):
+      // under load a JVM takes a while to start, and a fixed delay could kill it before that.
+      long before = trainedAtKill.isEmpty() ? 0 : trainedAtKill.get(trainedAtKill.size() - 1);
+      awaitTrainedMore(before, trainingRecords, trainer);
+      Thread.sleep(rng.nextInt(4000));
       trainer.kill();
       ModelSnapshot latest = FaultFixture.latestSnapshot(broker.bootstrapServers());
       trainedAtKill.add(latest == null ? 0 : latest.samplesTrained());
@@ -79,7 +84,6 @@ class CrashRecoveryTest {
     producer.join();
     assertEquals(null, failure.get(), "producer failure");
     assertEquals(RECORDS, acked.get());
-    long trainingRecords = FaultFixture.trainingRecords(RECORDS);
     ModelSnapshot killed;
     try (ChildJvm last = startChild(4)) {
       try {
@@ -105,7 +109,7 @@ class CrashRecoveryTest {
     reference.stop();
 
     assertTrue(
-        trainedAtKill.stream().distinct().filter(n -> n > 0).count() >= 2,
+        trainedAtKill.stream().filter(n -> n > 0 && n < trainingRecords).distinct().count() >= 2,
         "killed at least twice while training was under way: "
             + trainedAtKill
             + "; first trainer's output:\n"
@@ -114,6 +118,28 @@ class CrashRecoveryTest {
     assertEquals(uninterrupted.version(), killed.version());
     assertArrayEquals(uninterrupted.normalizer(), killed.normalizer(), "normalizer statistics");
     assertArrayEquals(uninterrupted.network(), killed.network(), "model bits");
+  }
+
+  /**
+   * Waits until a committed snapshot has trained more than {@code before} samples, or all {@code
+   * trainingRecords} of them.
+   */
+  private static void awaitTrainedMore(long before, long trainingRecords, ChildJvm trainer)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (System.nanoTime() < deadline) {
+      ModelSnapshot latest = FaultFixture.latestSnapshot(broker.bootstrapServers());
+      long trained = latest == null ? 0 : latest.samplesTrained();
+      if (trained > before || trained == trainingRecords) {
+        return;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError(
+        "no more than "
+            + before
+            + " samples trained in 90 s; trainer's output:\n"
+            + trainer.tail());
   }
 
   /** The trainer, as a user runs it, in its own JVM. */
