@@ -76,7 +76,8 @@ public final class MetricsSampler implements AutoCloseable {
     }
   }
 
-  private synchronized void record(String text, long millis) {
+  /** Takes in one scrape's text, finished at {@code millis} (epoch ms); tests call it directly. */
+  synchronized void record(String text, long millis) {
     scrapes++;
     peakHeapUsed = max(peakHeapUsed, PrometheusText.sum(text, "jvm_memory_used_bytes", HEAP));
     peakLiveData =
