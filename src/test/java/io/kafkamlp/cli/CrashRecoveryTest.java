@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.kafkamlp.kafka.EmbeddedKafka;
 import io.kafkamlp.kafka.Topics;
 import io.kafkamlp.nn.Rng;
+import io.kafkamlp.normalize.RunningStandardizer;
 import io.kafkamlp.serve.ModelSnapshot;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -72,14 +73,13 @@ class CrashRecoveryTest {
     for (int life = 0; life < 4; life++) {
       ChildJvm trainer = startChild(life);
       first = first == null ? trainer : first;
-      // Killed a random 0-4 s after this life has trained something (or once all is learned):
+      // Killed a random 0-4 s after this life has learned something (or once all is learned):
       // under load a JVM takes a while to start, and a fixed delay could kill it before that.
       long before = trainedAtKill.isEmpty() ? 0 : trainedAtKill.get(trainedAtKill.size() - 1);
       awaitTrainedMore(before, trainingRecords, trainer);
       Thread.sleep(rng.nextInt(4000));
       trainer.kill();
-      ModelSnapshot latest = FaultFixture.latestSnapshot(broker.bootstrapServers());
-      trainedAtKill.add(latest == null ? 0 : latest.samplesTrained());
+      trainedAtKill.add(seen(FaultFixture.latestSnapshot(broker.bootstrapServers())));
     }
     producer.join();
     assertEquals(null, failure.get(), "producer failure");
@@ -121,16 +121,15 @@ class CrashRecoveryTest {
   }
 
   /**
-   * Waits until a committed snapshot has trained more than {@code before} samples, or all {@code
-   * trainingRecords} of them.
+   * Waits until a committed snapshot has seen more than {@code before} training records, or all
+   * {@code trainingRecords} of them.
    */
   private static void awaitTrainedMore(long before, long trainingRecords, ChildJvm trainer)
       throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
     while (System.nanoTime() < deadline) {
-      ModelSnapshot latest = FaultFixture.latestSnapshot(broker.bootstrapServers());
-      long trained = latest == null ? 0 : latest.samplesTrained();
-      if (trained > before || trained == trainingRecords) {
+      long seen = seen(FaultFixture.latestSnapshot(broker.bootstrapServers()));
+      if (seen > before || seen == trainingRecords) {
         return;
       }
       Thread.sleep(200);
@@ -140,6 +139,14 @@ class CrashRecoveryTest {
             + before
             + " samples trained in 90 s; trainer's output:\n"
             + trainer.tail());
+  }
+
+  /**
+   * Training records a snapshot has seen (its normalizer's count: those of a partial batch too); 0
+   * for none.
+   */
+  private static long seen(ModelSnapshot snapshot) {
+    return snapshot == null ? 0 : RunningStandardizer.fromBytes(snapshot.normalizer()).count();
   }
 
   /** The trainer, as a user runs it, in its own JVM. */
