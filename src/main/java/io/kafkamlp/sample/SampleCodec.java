@@ -140,7 +140,7 @@ public final class SampleCodec {
       throw reject("oversized record: " + value.length + " bytes > " + limits.maxRecordBytes());
     }
     if (isBinary(value)) {
-      return parseBinary(value, limits.maxFeatures());
+      return parseBinary(value, 0, limits.maxFeatures());
     }
     int i = 0;
     while (i < value.length && isWhitespace(value[i])) {
@@ -215,6 +215,14 @@ public final class SampleCodec {
    *     UTF-8 bytes
    */
   public static byte[] toBinary(Sample s) {
+    return toBinary(s, 0);
+  }
+
+  /**
+   * As {@link #toBinary(Sample)}, after {@code headroom} bytes left 0 for the caller's own header:
+   * one array for both, no copy. {@link #parseBinary(byte[], int)} reads it back.
+   */
+  public static byte[] toBinary(Sample s, int headroom) {
     byte[] model =
         s.model().equals(Sample.DEFAULT_MODEL)
             ? new byte[0]
@@ -238,7 +246,8 @@ public final class SampleCodec {
       default:
         throw new AssertionError(s.kind());
     }
-    ByteBuffer out = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer out = ByteBuffer.allocate(headroom + size).order(ByteOrder.LITTLE_ENDIAN);
+    out.position(headroom);
     out.put(MAGIC_0).put(MAGIC_1).put((byte) BINARY_VERSION).put((byte) s.kind().ordinal());
     out.putShort((short) model.length).put(model);
     out.putInt(s.features().length);
@@ -544,8 +553,25 @@ public final class SampleCodec {
 
   // ---- binary -----------------------------------------------------------------------------------
 
-  private static Sample parseBinary(byte[] value, int maxCount) {
-    ByteBuffer in = ByteBuffer.wrap(value).order(ByteOrder.LITTLE_ENDIAN);
+  /**
+   * Reads a binary sample that starts {@code offset} bytes into {@code value} and ends with it, as
+   * {@link #toBinary(Sample, int)} writes it, with no size limits: for records the pipeline wrote
+   * itself.
+   *
+   * @throws RejectedSampleException (stage {@link Rejection#PARSE}) if it is not one
+   */
+  public static Sample parseBinary(byte[] value, int offset) {
+    if (value.length - offset < 2 || value[offset] != MAGIC_0 || value[offset + 1] != MAGIC_1) {
+      throw reject("not a binary sample at byte offset " + offset);
+    }
+    return parseBinary(value, offset, SampleLimits.NONE.maxFeatures());
+  }
+
+  private static Sample parseBinary(byte[] value, int offset, int maxCount) {
+    ByteBuffer in =
+        ByteBuffer.wrap(value, offset, value.length - offset)
+            .slice()
+            .order(ByteOrder.LITTLE_ENDIAN);
     try {
       in.position(2);
       int version = in.get() & 0xFF;
@@ -593,7 +619,8 @@ public final class SampleCodec {
       }
       return new Sample(model, features, kind, targets);
     } catch (BufferUnderflowException e) {
-      throw reject("truncated binary sample: " + value.length + " bytes end inside a field");
+      throw reject(
+          "truncated binary sample: " + (value.length - offset) + " bytes end inside a field");
     }
   }
 

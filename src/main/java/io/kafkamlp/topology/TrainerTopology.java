@@ -4,7 +4,6 @@ import io.kafkamlp.kafka.Topics;
 import io.kafkamlp.sample.SampleLimits;
 import io.kafkamlp.spec.ModelSpec;
 import io.kafkamlp.train.SampleRouter;
-import io.kafkamlp.train.SampleRouter.Route;
 import io.kafkamlp.train.TrainerObserver;
 import io.kafkamlp.train.TrainerProcessor;
 import io.kafkamlp.train.TrainerRegistry;
@@ -25,13 +24,27 @@ import org.apache.kafka.streams.state.Stores;
  * labeled records, repartitioned by model name, to its trainer; snapshots out.
  *
  * <pre>
- * samples -> route -+-> REJECT -> samples-dlq (original bytes, error.* headers)
- *                   +-> TRAIN  -> repartition by model -> trainer [checkpoints, replay] -> model-snapshots
+ * samples -> route -+-> dead-letters -> samples-dlq (original bytes, error.* headers)
+ *                   +-> by-model repartition -> trainer [checkpoints, replay] -> model-snapshots
  * </pre>
  *
  * Run it with {@code processing.guarantee=exactly_once_v2}: the trainer's stores rely on it.
  */
 public final class TrainerTopology {
+
+  /** The router's node. */
+  static final String ROUTE_NODE = "route";
+
+  /** The sink of the dead-letter topic, a child of the router. */
+  static final String DEAD_LETTER_NODE = "dead-letters";
+
+  private static final String BY_MODEL = "by-model";
+
+  /**
+   * The first node of {@code repartition()} named {@link #BY_MODEL}, a child of the router, as
+   * Kafka Streams names it (TrainerTopologyTest checks the router's children).
+   */
+  static final String TRAINING_NODE = BY_MODEL + "-repartition-filter";
 
   private TrainerTopology() {}
 
@@ -88,20 +101,18 @@ public final class TrainerTopology {
         builder.stream(
                 Topics.SAMPLES,
                 Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("samples"))
-            .process(() -> new SampleRouter(models, split, observer, limits), Named.as("route"));
+            .process(
+                () ->
+                    new SampleRouter(
+                        models, split, observer, limits, TRAINING_NODE, DEAD_LETTER_NODE),
+                Named.as(ROUTE_NODE));
+
+    routed.to(
+        Topics.DLQ,
+        Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(DEAD_LETTER_NODE));
 
     routed
-        .filter((key, value) -> SampleRouter.route(value) == Route.REJECT, Named.as("rejected"))
-        .mapValues(SampleRouter::body, Named.as("original-bytes"))
-        .to(
-            Topics.DLQ,
-            Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("dead-letters"));
-
-    routed
-        .filter((key, value) -> SampleRouter.route(value) == Route.TRAIN, Named.as("accepted"))
-        .mapValues(SampleRouter::body, Named.as("training-record"))
-        .repartition(
-            Repartitioned.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("by-model"))
+        .repartition(Repartitioned.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(BY_MODEL))
         .process(
             () -> new TrainerProcessor(models, settings, registry, observer),
             Named.as("trainer"),

@@ -17,13 +17,13 @@ import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * First step of the trainer: parses and validates each record of the samples topic against its
- * model's spec and tags it with where it goes next.
+ * model's spec and sends it where it goes next.
  *
- * <p>Output values start with a {@link Route} byte: {@code TRAIN} followed by a {@link
- * TrainingRecord}, keyed by the model name (UTF-8) for the repartition that brings each model's
- * records to one task; or {@code REJECT} followed by the original bytes under the original key,
- * with headers {@code error.stage} and {@code error.reason} added for the dead-letter topic. Valid
- * unlabeled records (prediction requests, answered by the server) are dropped here.
+ * <p>It forwards to one of two named downstream nodes: a {@link TrainingRecord}, keyed by the model
+ * name (UTF-8), to the training node (the repartition that brings each model's records to one
+ * task); or the original bytes under the original key, with headers {@code error.stage} and {@code
+ * error.reason} added, to the dead-letter node. Each record is encoded once, with no tag to strip
+ * again. Valid unlabeled records (prediction requests, answered by the server) are dropped here.
  *
  * <p>Records over the {@link SampleLimits} are refused before they are parsed. A record longer than
  * {@link SampleLimits#maxRecordBytes()} goes to the dead-letter topic cut to that length, with its
@@ -41,47 +41,36 @@ public final class SampleRouter implements Processor<byte[], byte[], byte[], byt
   /** Header with the length in bytes (decimal) of a record cut short for the dead-letter topic. */
   public static final String ORIGINAL_LENGTH_HEADER = "error.original.length";
 
-  /** The first byte of every output value. */
-  public enum Route {
-    TRAIN,
-    REJECT
-  }
-
   private final Map<String, ModelSpec> models;
   private final ValidationSplit split;
   private final TrainerObserver observer;
   private final SampleLimits limits;
+  private final String trainingNode;
+  private final String deadLetterNode;
   private ProcessorContext<byte[], byte[]> context;
 
   /**
    * @param models the spec of every model the trainer knows, by name; records naming another model
    *     are refused
-   */
-  public SampleRouter(Map<String, ModelSpec> models, ValidationSplit split) {
-    this(models, split, TrainerObserver.NONE);
-  }
-
-  /**
    * @param observer hears of every refused record
-   */
-  public SampleRouter(
-      Map<String, ModelSpec> models, ValidationSplit split, TrainerObserver observer) {
-    this(models, split, observer, SampleLimits.DEFAULTS);
-  }
-
-  /**
    * @param limits the largest record and feature count accepted; bigger records are refused
    *     unparsed
+   * @param trainingNode the name of the downstream node that receives training records
+   * @param deadLetterNode the name of the downstream node that receives refused records
    */
   public SampleRouter(
       Map<String, ModelSpec> models,
       ValidationSplit split,
       TrainerObserver observer,
-      SampleLimits limits) {
+      SampleLimits limits,
+      String trainingNode,
+      String deadLetterNode) {
     this.models = Map.copyOf(models);
     this.split = split;
     this.observer = observer;
     this.limits = limits;
+    this.trainingNode = trainingNode;
+    this.deadLetterNode = deadLetterNode;
   }
 
   @Override
@@ -120,9 +109,8 @@ public final class SampleRouter implements Processor<byte[], byte[], byte[], byt
     }
     byte[] body = new TrainingRecord(sample, split.isValidation(record.key())).toBytes();
     context.forward(
-        record
-            .withKey(sample.model().getBytes(StandardCharsets.UTF_8))
-            .withValue(tagged(Route.TRAIN, body)));
+        record.withKey(sample.model().getBytes(StandardCharsets.UTF_8)).withValue(body),
+        trainingNode);
   }
 
   private void reject(Record<byte[], byte[]> record, Rejection rejection) {
@@ -136,24 +124,7 @@ public final class SampleRouter implements Processor<byte[], byte[], byte[], byt
           Integer.toString(original.length).getBytes(StandardCharsets.UTF_8));
       original = java.util.Arrays.copyOf(original, limits.maxRecordBytes());
     }
-    context.forward(record.withValue(tagged(Route.REJECT, original)).withHeaders(headers));
+    context.forward(record.withValue(original).withHeaders(headers), deadLetterNode);
     observer.onRejected(rejection);
-  }
-
-  private static byte[] tagged(Route route, byte[] body) {
-    byte[] bytes = new byte[body.length + 1];
-    bytes[0] = (byte) route.ordinal();
-    System.arraycopy(body, 0, bytes, 1, body.length);
-    return bytes;
-  }
-
-  /** The route of an output value. */
-  public static Route route(byte[] value) {
-    return Route.values()[value[0]];
-  }
-
-  /** An output value without its route byte. */
-  public static byte[] body(byte[] value) {
-    return java.util.Arrays.copyOfRange(value, 1, value.length);
   }
 }

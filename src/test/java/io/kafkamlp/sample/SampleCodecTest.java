@@ -64,6 +64,44 @@ class SampleCodecTest {
     assertEquals(sample, parsed);
   }
 
+  @ParameterizedTest
+  @MethodSource("samplesOfEveryKind")
+  void shouldLeaveHeadroomAndReadItBackFromTheOffsetWhenAskedTo(Sample sample) {
+    // Given
+    byte[] plain = SampleCodec.toBinary(sample);
+
+    // When
+    byte[] withHeadroom = SampleCodec.toBinary(sample, 3);
+
+    // Then: 3 zero bytes, then exactly the plain encoding, which reads back from offset 3
+    assertArrayEquals(new byte[3], Arrays.copyOf(withHeadroom, 3));
+    assertArrayEquals(plain, Arrays.copyOfRange(withHeadroom, 3, withHeadroom.length));
+    assertEquals(sample, SampleCodec.parseBinary(withHeadroom, 3));
+  }
+
+  @Test
+  void shouldRejectWhenNoBinarySampleStartsAtTheOffset() {
+    byte[] json = "xx{\"features\":[1],\"label\":0}".getBytes(StandardCharsets.UTF_8);
+    RejectedSampleException e =
+        assertThrows(RejectedSampleException.class, () -> SampleCodec.parseBinary(json, 2));
+    assertEquals("not a binary sample at byte offset 2", e.rejection().reason());
+    byte[] truncated =
+        Arrays.copyOf(
+            SampleCodec.toBinary(
+                new Sample(
+                    Sample.DEFAULT_MODEL,
+                    new float[] {1f, 2f, 3f},
+                    TargetKind.LABEL,
+                    new float[] {1f}),
+                1),
+            12);
+    assertTrue(
+        assertThrows(RejectedSampleException.class, () -> SampleCodec.parseBinary(truncated, 1))
+            .rejection()
+            .reason()
+            .startsWith("truncated binary sample"));
+  }
+
   @Test
   void shouldKeepEveryBitWhen784AwkwardFloatsMakeARoundTrip() {
     // Given

@@ -29,6 +29,7 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
@@ -89,6 +90,27 @@ class TrainerTopologyTest {
       records.add(new TestRecord<>(bytes(model + "-" + seed + "-" + i), value));
     }
     return records;
+  }
+
+  @Test
+  void shouldRouteStraightToTheRepartitionAndTheDeadLetterSink() {
+    // The router forwards by child name: these must be its children, as Kafka Streams names them.
+    StreamsBuilder builder = new StreamsBuilder();
+    TrainerTopology.build(builder, MODELS, SETTINGS, new TrainerRegistry());
+
+    java.util.Set<String> children = new java.util.TreeSet<>();
+    for (TopologyDescription.Subtopology sub : builder.build().describe().subtopologies()) {
+      for (TopologyDescription.Node node : sub.nodes()) {
+        if (node.name().equals(TrainerTopology.ROUTE_NODE)) {
+          node.successors().forEach(child -> children.add(child.name()));
+        }
+      }
+    }
+
+    assertEquals(
+        new java.util.TreeSet<>(
+            List.of(TrainerTopology.TRAINING_NODE, TrainerTopology.DEAD_LETTER_NODE)),
+        children);
   }
 
   @Test
