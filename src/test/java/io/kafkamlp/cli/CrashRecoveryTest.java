@@ -76,9 +76,12 @@ class CrashRecoveryTest {
       // Killed a random 0-4 s after this life has learned something (or once all is learned):
       // under load a JVM takes a while to start, and a fixed delay could kill it before that.
       long before = trainedAtKill.isEmpty() ? 0 : trainedAtKill.get(trainedAtKill.size() - 1);
-      awaitTrainedMore(before, trainingRecords, trainer);
-      Thread.sleep(rng.nextInt(4000));
-      trainer.kill();
+      try {
+        awaitTrainedMore(before, trainingRecords, trainer);
+        Thread.sleep(rng.nextInt(4000));
+      } finally {
+        trainer.kill();
+      }
       trainedAtKill.add(seen(FaultFixture.latestSnapshot(broker.bootstrapServers())));
     }
     producer.join();
