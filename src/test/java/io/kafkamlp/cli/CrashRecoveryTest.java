@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.kafkamlp.kafka.EmbeddedKafka;
 import io.kafkamlp.kafka.Topics;
 import io.kafkamlp.nn.Rng;
-import io.kafkamlp.normalize.RunningStandardizer;
 import io.kafkamlp.serve.ModelSnapshot;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -82,7 +81,7 @@ class CrashRecoveryTest {
       } finally {
         trainer.kill();
       }
-      trainedAtKill.add(seen(FaultFixture.latestSnapshot(broker.bootstrapServers())));
+      trainedAtKill.add(FaultFixture.seen(FaultFixture.latestSnapshot(broker.bootstrapServers())));
     }
     producer.join();
     assertEquals(null, failure.get(), "producer failure");
@@ -131,7 +130,7 @@ class CrashRecoveryTest {
       throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
     while (System.nanoTime() < deadline) {
-      long seen = seen(FaultFixture.latestSnapshot(broker.bootstrapServers()));
+      long seen = FaultFixture.seen(FaultFixture.latestSnapshot(broker.bootstrapServers()));
       if (seen > before || seen == trainingRecords) {
         return;
       }
@@ -140,16 +139,8 @@ class CrashRecoveryTest {
     throw new AssertionError(
         "no more than "
             + before
-            + " samples trained in 90 s; trainer's output:\n"
+            + " training records seen in 90 s; trainer's output:\n"
             + trainer.tail());
-  }
-
-  /**
-   * Training records a snapshot has seen (its normalizer's count: those of a partial batch too); 0
-   * for none.
-   */
-  private static long seen(ModelSnapshot snapshot) {
-    return snapshot == null ? 0 : RunningStandardizer.fromBytes(snapshot.normalizer()).count();
   }
 
   /** The trainer, as a user runs it, in its own JVM. */

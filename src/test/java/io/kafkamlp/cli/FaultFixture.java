@@ -198,6 +198,14 @@ final class FaultFixture {
     }
   }
 
+  /**
+   * Training records a snapshot has seen: its normalizer's count, which includes a partial batch
+   * (samples trained counts whole batches only); 0 for no snapshot.
+   */
+  static long seen(ModelSnapshot snapshot) {
+    return snapshot == null ? 0 : RunningStandardizer.fromBytes(snapshot.normalizer()).count();
+  }
+
   /** The last committed snapshot so far, or null when there is none. */
   static ModelSnapshot latestSnapshot(String bootstrapServers) {
     ModelSnapshot latest = null;
@@ -253,7 +261,7 @@ final class FaultFixture {
       while (System.nanoTime() < deadline) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
           ModelSnapshot s = ModelSnapshot.fromBytes(r.value());
-          long seen = RunningStandardizer.fromBytes(s.normalizer()).count();
+          long seen = seen(s);
           lastSeen = seen;
           assertTrue(seen <= trainingRecords, "a training record was learned twice: " + seen);
           if (seen == trainingRecords) {
