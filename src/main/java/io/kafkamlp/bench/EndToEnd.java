@@ -97,8 +97,12 @@ public final class EndToEnd {
         testAccuracy =
             test.isEmpty()
                 ? Double.NaN
-                : TestScorer.score(
-                        ReplayClients.plain(bootstrap), test, replay.format(), settings.timeout())
+                : TestScorer.scoreFrom(
+                        awaitSnapshotOf(bootstrap, expected, settings.timeout()).version(),
+                        ReplayClients.plain(bootstrap),
+                        test,
+                        replay.format(),
+                        settings.timeout())
                     .accuracy();
         memory = MemoryPeak.of(sampler, pipeline);
       } // the pipeline stops cleanly: state committed, final snapshot published
@@ -149,6 +153,28 @@ public final class EndToEnd {
                   + timeout);
         }
       }
+    }
+  }
+
+  /**
+   * Waits for the default model's snapshot of {@code samples} learned: the test set is scored by
+   * the final model, not by the snapshot before it.
+   *
+   * @throws TimeoutException if none is published within the timeout
+   */
+  static ModelSnapshot awaitSnapshotOf(String bootstrap, long samples, Duration timeout)
+      throws TimeoutException, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      ModelSnapshot latest = latestSnapshot(bootstrap);
+      if (latest != null && latest.samplesTrained() >= samples) {
+        return latest;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new TimeoutException(
+            "no snapshot of " + samples + " samples learned in " + timeout + "; last " + latest);
+      }
+      Thread.sleep(200);
     }
   }
 

@@ -93,8 +93,12 @@ final class DemoCommand implements Callable<Integer>, ModelOptions.Taker {
       producer.join();
       double seconds = (System.nanoTime() - start) / 1e9;
       TestScorer.Score score =
-          TestScorer.score(
-              kafka.properties(), test, recordFormat, Duration.ofSeconds(timeoutSeconds));
+          TestScorer.scoreFrom(
+              trained.version(),
+              kafka.properties(),
+              test,
+              recordFormat,
+              Duration.ofSeconds(timeoutSeconds));
       out.println();
       out.printf(
           "trained %,d samples (%d pass%s over %,d, %.0f%% kept for validation) in %.1f s:"

@@ -13,6 +13,7 @@ import io.kafkamlp.topology.TrainerTopology;
 import io.kafkamlp.train.ModelTrainer;
 import io.kafkamlp.train.TrainerRegistry;
 import io.kafkamlp.train.TrainerSettings;
+import io.kafkamlp.train.TrainingRoute;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -207,8 +208,15 @@ final class Pipeline implements AutoCloseable {
       TrainerSettings settings,
       String applicationId,
       Path stateDir) {
+    TrainingRoute route = TrainingRoute.forSamplesPartitions(samplesPartitions(kafka));
+    log.info(
+        "{} reaches each model's trainer {}",
+        Topics.SAMPLES,
+        route == TrainingRoute.DIRECT
+            ? "straight (one partition)"
+            : "through a repartition topic by model name (more than one partition)");
     StreamsBuilder builder = new StreamsBuilder();
-    TrainerTopology.build(builder, models, settings, registry, trainingMetrics, limits);
+    TrainerTopology.build(builder, models, settings, registry, trainingMetrics, limits, route);
     Properties props =
         trainerConfig(
             kafka, limits, streamsConfig, applicationId + "-trainer", stateDir.resolve("trainer"));
@@ -309,12 +317,22 @@ final class Pipeline implements AutoCloseable {
   /**
    * Largest record a Kafka client of the Streams applications sends or fetches: a snapshot ({@link
    * #MAX_RECORD_BYTES}), or a record of the training path, whichever is bigger. The trainer
-   * re-encodes each sample in the binary format for its repartition topic and replay log: 4 bytes
-   * per feature where JSON may take 2, so up to twice the longest accepted record.
+   * re-encodes each sample in the binary format for its replay log (and repartition topic, when
+   * samples has more than one partition): 4 bytes per feature where JSON may take 2, so up to twice
+   * the longest accepted record.
    */
   static int clientRecordBytes(SampleLimits limits) {
     long training = 2L * limits.maxRecordBytes() + RECORD_OVERHEAD_BYTES;
     return (int) Math.min(Integer.MAX_VALUE, Math.max(MAX_RECORD_BYTES, training));
+  }
+
+  /**
+   * The partition count of the samples topic, which decides the trainer's {@link TrainingRoute}.
+   */
+  private static int samplesPartitions(KafkaClients kafka) {
+    try (Admin admin = kafka.admin()) {
+      return Topics.partitionCount(admin, Topics.SAMPLES, STARTUP_TIMEOUT);
+    }
   }
 
   /**

@@ -134,6 +134,25 @@ public final class Topics {
   }
 
   /**
+   * The number of partitions of {@code topic}.
+   *
+   * @throws KafkaException if the topic does not exist or cannot be described in time
+   */
+  public static int partitionCount(Admin admin, String topic, Duration timeout) {
+    long deadline = deadline(timeout);
+    return get(
+            admin
+                .describeTopics(
+                    List.of(topic), new DescribeTopicsOptions().timeoutMs(millisLeft(deadline)))
+                .allTopicNames(),
+            deadline,
+            "describing " + topic)
+        .get(topic)
+        .partitions()
+        .size();
+  }
+
+  /**
    * Waits until the broker the Admin client asks knows the created topics: the creation completes
    * when the controller has committed it, a moment before brokers serve the topic's metadata, and
    * in that moment a describe, or a Kafka Streams app checking its source topics, sees the topic

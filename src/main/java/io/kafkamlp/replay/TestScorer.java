@@ -46,6 +46,32 @@ public final class TestScorer {
     }
   }
 
+  /** Most scorings by {@link #scoreFrom}. */
+  static final int ATTEMPTS = 3;
+
+  /**
+   * {@link #score}, repeated until every answer came from model version {@code version} or later,
+   * at most {@value #ATTEMPTS} times: a server updates its models from the snapshot topic a moment
+   * after a snapshot is published, and answers in between come from the model before.
+   *
+   * @param version the version of the model to score, usually the last snapshot's
+   * @return the last scoring; its {@link Score#minVersion()} is below {@code version} only when
+   *     every attempt met an older model
+   */
+  public static Score scoreFrom(
+      long version,
+      Properties clientConfig,
+      List<Sample> test,
+      SampleFormat format,
+      Duration timeout)
+      throws IOException {
+    Score score = score(clientConfig, test, format, timeout);
+    for (int attempt = 1; attempt < ATTEMPTS && score.minVersion() < version; attempt++) {
+      score = score(clientConfig, test, format, timeout);
+    }
+    return score;
+  }
+
   /**
    * Sends {@code test} as prediction requests for the default model's single-label loss and waits
    * for every answer. Answers already on the topic before the call are ignored.

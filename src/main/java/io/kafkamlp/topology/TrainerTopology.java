@@ -8,6 +8,7 @@ import io.kafkamlp.train.TrainerObserver;
 import io.kafkamlp.train.TrainerProcessor;
 import io.kafkamlp.train.TrainerRegistry;
 import io.kafkamlp.train.TrainerSettings;
+import io.kafkamlp.train.TrainingRoute;
 import io.kafkamlp.train.ValidationSplit;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
@@ -21,11 +22,13 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * The trainer application: samples in; refused records to the dead-letter topic; each model's valid
- * labeled records, repartitioned by model name, to its trainer; snapshots out.
+ * labeled records to its trainer, straight or repartitioned by model name ({@link TrainingRoute});
+ * snapshots out.
  *
  * <pre>
  * samples -> route -+-> dead-letters -> samples-dlq (original bytes, error.* headers)
- *                   +-> by-model repartition -> trainer [checkpoints, replay] -> model-snapshots
+ *                   +-> trainer [checkpoints, replay] -> model-snapshots              (DIRECT)
+ *                   +-> by-model repartition -> trainer [checkpoints, replay] -> ...  (BY_MODEL)
  * </pre>
  *
  * Run it with {@code processing.guarantee=exactly_once_v2}: the trainer's stores rely on it.
@@ -38,18 +41,22 @@ public final class TrainerTopology {
   /** The sink of the dead-letter topic, a child of the router. */
   static final String DEAD_LETTER_NODE = "dead-letters";
 
+  /** The trainer's node. */
+  static final String TRAINER_NODE = "trainer";
+
   private static final String BY_MODEL = "by-model";
 
   /**
    * The first node of {@code repartition()} named {@link #BY_MODEL}, a child of the router, as
    * Kafka Streams names it (TrainerTopologyTest checks the router's children).
    */
-  static final String TRAINING_NODE = BY_MODEL + "-repartition-filter";
+  static final String REPARTITION_NODE = BY_MODEL + "-repartition-filter";
 
   private TrainerTopology() {}
 
   /**
-   * Adds the trainer to {@code builder}.
+   * Adds the trainer to {@code builder}, its records repartitioned by model name ({@link
+   * TrainingRoute#BY_MODEL}, right for any partition count).
    *
    * @param models every model the trainer accepts, by the name records carry in {@code model}
    * @param registry receives the trainers this instance owns (see {@link TrainerRegistry})
@@ -69,12 +76,20 @@ public final class TrainerTopology {
       TrainerSettings settings,
       TrainerRegistry registry,
       TrainerObserver observer) {
-    build(builder, models, settings, registry, observer, SampleLimits.DEFAULTS);
+    build(
+        builder,
+        models,
+        settings,
+        registry,
+        observer,
+        SampleLimits.DEFAULTS,
+        TrainingRoute.BY_MODEL);
   }
 
   /**
-   * As above, with the record size and feature count limits: records over them go to the
-   * dead-letter topic unparsed (see {@link SampleRouter}).
+   * As above, with the record size and feature count limits (records over them go to the
+   * dead-letter topic unparsed, see {@link SampleRouter}) and the route records take to their
+   * trainer: {@link TrainingRoute#DIRECT} only when {@code samples} has one partition.
    */
   public static void build(
       StreamsBuilder builder,
@@ -82,7 +97,8 @@ public final class TrainerTopology {
       TrainerSettings settings,
       TrainerRegistry registry,
       TrainerObserver observer,
-      SampleLimits limits) {
+      SampleLimits limits,
+      TrainingRoute route) {
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(TrainerProcessor.CHECKPOINT_STORE),
@@ -97,6 +113,7 @@ public final class TrainerTopology {
             .withCachingEnabled());
 
     ValidationSplit split = new ValidationSplit(settings.validationFraction());
+    String trainingNode = route == TrainingRoute.DIRECT ? TRAINER_NODE : REPARTITION_NODE;
     KStream<byte[], byte[]> routed =
         builder.stream(
                 Topics.SAMPLES,
@@ -104,18 +121,22 @@ public final class TrainerTopology {
             .process(
                 () ->
                     new SampleRouter(
-                        models, split, observer, limits, TRAINING_NODE, DEAD_LETTER_NODE),
+                        models, split, observer, limits, trainingNode, DEAD_LETTER_NODE),
                 Named.as(ROUTE_NODE));
 
     routed.to(
         Topics.DLQ,
         Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(DEAD_LETTER_NODE));
 
-    routed
-        .repartition(Repartitioned.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(BY_MODEL))
+    KStream<byte[], byte[]> training =
+        route == TrainingRoute.DIRECT
+            ? routed
+            : routed.repartition(
+                Repartitioned.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(BY_MODEL));
+    training
         .process(
-            () -> new TrainerProcessor(models, settings, registry, observer),
-            Named.as("trainer"),
+            () -> new TrainerProcessor(models, settings, registry, observer, route),
+            Named.as(TRAINER_NODE),
             TrainerProcessor.CHECKPOINT_STORE,
             TrainerProcessor.REPLAY_STORE)
         .to(

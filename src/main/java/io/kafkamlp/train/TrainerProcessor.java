@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Trains the models whose records reach this task (key: model name, value: a {@link
- * TrainingRecord}) and emits their snapshots (key: model name, value: a {@code ModelSnapshot}).
+ * TrainingRecord}), straight from the router or through a repartition topic ({@link
+ * TrainingRoute}), and emits their snapshots (key: model name, value: a {@code ModelSnapshot}).
  *
  * <p>Exactly-once without writing the model per batch: each model lives in memory, and two logged
  * stores make it recoverable. The replay log holds every record accepted since the last checkpoint,
@@ -69,6 +70,7 @@ public final class TrainerProcessor implements Processor<byte[], byte[], byte[],
   private final TrainerSettings settings;
   private final TrainerRegistry registry;
   private final TrainerObserver observer;
+  private final TrainingRoute route;
   private final Map<String, State> models = new HashMap<>();
   private ProcessorContext<byte[], byte[]> context;
   private KeyValueStore<String, byte[]> checkpoints;
@@ -84,10 +86,24 @@ public final class TrainerProcessor implements Processor<byte[], byte[], byte[],
       TrainerSettings settings,
       TrainerRegistry registry,
       TrainerObserver observer) {
+    this(specs, settings, registry, observer, TrainingRoute.BY_MODEL);
+  }
+
+  /**
+   * @param route how records reach this processor; on {@link TrainingRoute#DIRECT} it refuses to
+   *     start in a task of any partition but the first (see {@link TrainingRoute#checkTask})
+   */
+  public TrainerProcessor(
+      Map<String, ModelSpec> specs,
+      TrainerSettings settings,
+      TrainerRegistry registry,
+      TrainerObserver observer,
+      TrainingRoute route) {
     this.specs = Map.copyOf(specs);
     this.settings = settings;
     this.registry = registry;
     this.observer = observer;
+    this.route = route;
   }
 
   /** One model's trainer and its bookkeeping. */
@@ -129,6 +145,7 @@ public final class TrainerProcessor implements Processor<byte[], byte[], byte[],
 
   @Override
   public void init(ProcessorContext<byte[], byte[]> context) {
+    route.checkTask(context.taskId());
     this.context = context;
     this.checkpoints = context.getStateStore(CHECKPOINT_STORE);
     this.replay = context.getStateStore(REPLAY_STORE);

@@ -25,16 +25,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Predicate;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The whole pipeline against a real (embedded) Kafka broker. */
 class EndToEndTest {
@@ -45,17 +49,18 @@ class EndToEndTest {
   private static final TrainerSettings SETTINGS =
       new TrainerSettings(0.1, 0, 20, 10, Duration.ofSeconds(2), 10, Duration.ofSeconds(1));
 
-  private static EmbeddedKafka broker;
+  private static EmbeddedKafka broker; // one per test
 
   @TempDir Path stateDir;
 
-  @BeforeAll
-  static void startBroker() {
+  /** A fresh broker per test: each test creates its topics with its own partition counts. */
+  @BeforeEach
+  void startBroker() {
     broker = EmbeddedKafka.start(0, null);
   }
 
-  @AfterAll
-  static void stopBroker() {
+  @AfterEach
+  void stopBroker() {
     broker.close();
   }
 
@@ -72,8 +77,18 @@ class EndToEndTest {
         : new Sample(Sample.DEFAULT_MODEL, x, TargetKind.NONE, new float[0]);
   }
 
-  @Test
-  void shouldLearnFromStreamAndServePredictionsWhenRunAgainstRealBroker() throws Exception {
+  /**
+   * With the default one-partition samples topic the router hands records straight to the trainer;
+   * with three (created beforehand, as a user scaling out serving would), the trainer repartitions
+   * them by model name. Either way every training record is learned once.
+   */
+  @ParameterizedTest(name = "samples with {0} partition(s)")
+  @ValueSource(ints = {1, 3})
+  void shouldLearnFromStreamAndServePredictionsWhenRunAgainstRealBroker(int partitions)
+      throws Exception {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+      admin.createTopics(List.of(new NewTopic(Topics.SAMPLES, partitions, (short) 1))).all().get();
+    }
     Pipeline pipeline =
         new Pipeline(
             broker.bootstrapServers(),
@@ -163,6 +178,12 @@ class EndToEndTest {
     assertEquals(size[0], image.getWidth());
     assertEquals(size[1], image.getHeight());
 
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+      boolean repartitioned =
+          admin.listTopics().names().get().contains("e2e-trainer-by-model-repartition");
+      assertEquals(partitions > 1, repartitioned, "a repartition topic with samples partitions");
+    }
+
     long beforeStop = snapshotsEnd();
     long stoppedAt = System.currentTimeMillis();
     pipeline.stop();
@@ -199,10 +220,7 @@ class EndToEndTest {
     try (org.apache.kafka.clients.admin.Admin admin =
         org.apache.kafka.clients.admin.Admin.create(
             Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-      admin
-          .createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topic, 1, (short) 1)))
-          .all()
-          .get();
+      admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
     }
 
     int code =

@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -35,9 +36,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two server processes ({@code run --role server}, one application id) share the samples topic's
- * four partitions; one is killed with SIGKILL while requests stream in. The survivor takes its
- * partitions over and keeps answering: every prediction request gets a prediction from the model.
+ * Two server processes ({@code run --role server}, one application id) share the four partitions of
+ * a samples topic created with them; one is killed with SIGKILL while requests stream in. The
+ * survivor takes its partitions over and keeps answering: every prediction request gets a
+ * prediction from the model.
  *
  * <p>Some requests may be answered twice: the server is {@code at_least_once}, so the requests the
  * killed process answered after its last offset commit are answered again by the survivor. The test
@@ -54,11 +56,13 @@ class ServerFailoverTest {
   @TempDir Path dir;
 
   @BeforeAll
-  static void startBroker() {
+  static void startBroker() throws Exception {
     broker = EmbeddedKafka.start(0, null);
     Properties props = new Properties();
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
     try (Admin admin = Admin.create(props)) {
+      // Four partitions, as a user spreading requests over several servers creates it beforehand.
+      admin.createTopics(List.of(new NewTopic(Topics.SAMPLES, 4, (short) 1))).all().get();
       Topics.createMissingCappedToBrokers(admin, TopicDeclaration.load(), Duration.ofSeconds(30));
     }
   }

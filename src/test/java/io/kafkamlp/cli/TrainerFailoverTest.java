@@ -35,7 +35,9 @@ class TrainerFailoverTest {
   private static final int RECORDS = 8_000;
   private static final String APPLICATION_ID = "failover";
   private static final String GROUP = APPLICATION_ID + "-trainer";
-  private static final String TRAINER_INPUT = GROUP + "-by-model-repartition";
+
+  /** With one samples partition the model's task reads samples itself (no repartition topic). */
+  private static final String TRAINER_INPUT = Topics.SAMPLES;
 
   private static EmbeddedKafka broker;
 
@@ -44,8 +46,8 @@ class TrainerFailoverTest {
   @BeforeAll
   static void startBroker() throws Exception {
     broker = EmbeddedKafka.start(0, null);
-    // One samples partition: the trainer then reads records in the topic's order, the same in the
-    // undisturbed run, which is what bit equality needs.
+    // One samples partition, as by default: the trainer then reads records in the topic's order,
+    // the same in the undisturbed run, which is what bit equality needs.
     Properties props = new Properties();
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
     try (Admin admin = Admin.create(props)) {

@@ -28,12 +28,12 @@ class TopicDeclarationTest {
   }
 
   @Test
-  void shouldGivePredictionsAsManyPartitionsAsSamples() {
+  void shouldGiveSamplesOnePartitionAndPredictionsAsMany() {
     // When
     Map<String, TopicDeclaration> byName = byName(TopicDeclaration.load());
 
-    // Then
-    assertEquals(4, byName.get(Topics.SAMPLES).partitions());
+    // Then: one samples partition, for reproducible training without a repartition topic
+    assertEquals(1, byName.get(Topics.SAMPLES).partitions());
     assertEquals(
         byName.get(Topics.SAMPLES).partitions(), byName.get(Topics.PREDICTIONS).partitions());
     assertEquals(4, byName.get(Topics.DLQ).partitions());

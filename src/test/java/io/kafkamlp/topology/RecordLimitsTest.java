@@ -14,6 +14,7 @@ import io.kafkamlp.train.ModelTrainer;
 import io.kafkamlp.train.SampleRouter;
 import io.kafkamlp.train.TrainerObserver;
 import io.kafkamlp.train.TrainerRegistry;
+import io.kafkamlp.train.TrainingRoute;
 import io.kafkamlp.train.ValidationSplit;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -88,7 +89,8 @@ class RecordLimitsTest {
         TrainerTopologyTest.SETTINGS,
         registry,
         TrainerObserver.NONE,
-        LIMITS);
+        LIMITS,
+        TrainingRoute.DIRECT);
     try (TopologyTestDriver driver = driver(builder, "trainer")) {
       TestInputTopic<byte[], byte[]> in = input(driver, Topics.SAMPLES);
       List<TestRecord<byte[], byte[]>> clean = TrainerTopologyTest.labeled(40, 3, "default");

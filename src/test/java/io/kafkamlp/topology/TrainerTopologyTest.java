@@ -1,5 +1,6 @@
 package io.kafkamlp.topology;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,20 +9,27 @@ import io.kafkamlp.nn.Rng;
 import io.kafkamlp.normalize.RunningStandardizer;
 import io.kafkamlp.sample.Sample;
 import io.kafkamlp.sample.SampleCodec;
+import io.kafkamlp.sample.SampleLimits;
 import io.kafkamlp.sample.TargetKind;
 import io.kafkamlp.serve.ModelSnapshot;
 import io.kafkamlp.spec.ModelSpec;
 import io.kafkamlp.train.SampleRouter;
+import io.kafkamlp.train.TrainerObserver;
 import io.kafkamlp.train.TrainerRegistry;
 import io.kafkamlp.train.TrainerSettings;
+import io.kafkamlp.train.TrainingRoute;
 import io.kafkamlp.train.ValidationSplit;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -34,6 +42,8 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class TrainerTopologyTest {
 
@@ -50,8 +60,13 @@ class TrainerTopologyTest {
   @TempDir Path stateDir;
 
   private TopologyTestDriver driver(TrainerRegistry registry) {
+    return driver(registry, TrainingRoute.DIRECT);
+  }
+
+  private TopologyTestDriver driver(TrainerRegistry registry, TrainingRoute route) {
     StreamsBuilder builder = new StreamsBuilder();
-    TrainerTopology.build(builder, MODELS, SETTINGS, registry);
+    TrainerTopology.build(
+        builder, MODELS, SETTINGS, registry, TrainerObserver.NONE, SampleLimits.DEFAULTS, route);
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "trainer-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -92,14 +107,23 @@ class TrainerTopologyTest {
     return records;
   }
 
-  @Test
-  void shouldRouteStraightToTheRepartitionAndTheDeadLetterSink() {
+  @ParameterizedTest
+  @EnumSource(TrainingRoute.class)
+  void shouldRouteStraightToTheTrainingNodeAndTheDeadLetterSink(TrainingRoute route) {
     // The router forwards by child name: these must be its children, as Kafka Streams names them.
     StreamsBuilder builder = new StreamsBuilder();
-    TrainerTopology.build(builder, MODELS, SETTINGS, new TrainerRegistry());
+    TrainerTopology.build(
+        builder,
+        MODELS,
+        SETTINGS,
+        new TrainerRegistry(),
+        TrainerObserver.NONE,
+        SampleLimits.DEFAULTS,
+        route);
 
-    java.util.Set<String> children = new java.util.TreeSet<>();
-    for (TopologyDescription.Subtopology sub : builder.build().describe().subtopologies()) {
+    TopologyDescription description = builder.build().describe();
+    Set<String> children = new TreeSet<>();
+    for (TopologyDescription.Subtopology sub : description.subtopologies()) {
       for (TopologyDescription.Node node : sub.nodes()) {
         if (node.name().equals(TrainerTopology.ROUTE_NODE)) {
           node.successors().forEach(child -> children.add(child.name()));
@@ -107,10 +131,39 @@ class TrainerTopologyTest {
       }
     }
 
-    assertEquals(
-        new java.util.TreeSet<>(
-            List.of(TrainerTopology.TRAINING_NODE, TrainerTopology.DEAD_LETTER_NODE)),
-        children);
+    String training =
+        route == TrainingRoute.DIRECT
+            ? TrainerTopology.TRAINER_NODE
+            : TrainerTopology.REPARTITION_NODE;
+    assertEquals(new TreeSet<>(List.of(training, TrainerTopology.DEAD_LETTER_NODE)), children);
+    // DIRECT: router and trainer in one sub-topology, no repartition topic between them.
+    assertEquals(route == TrainingRoute.DIRECT ? 1 : 2, description.subtopologies().size());
+  }
+
+  @Test
+  void shouldLearnTheSameBitsOnEitherRoute() {
+    // One input partition: both routes bring the records to the trainer in the same order.
+    List<TestRecord<byte[], byte[]>> records = new ArrayList<>(labeled(60, 4, "default"));
+    records.addAll(labeled(30, 5, "prices"));
+    records.addAll(labeled(30, 6, "default"));
+    Map<TrainingRoute, Map<String, byte[]>> states = new EnumMap<>(TrainingRoute.class);
+    for (TrainingRoute route : TrainingRoute.values()) {
+      TrainerRegistry registry = new TrainerRegistry();
+      try (TopologyTestDriver driver = driver(registry, route)) {
+        input(driver).pipeRecordList(records);
+        Map<String, byte[]> state = new TreeMap<>();
+        registry.trainers().forEach((name, trainer) -> state.put(name, trainer.checkpoint()));
+        states.put(route, state);
+      }
+    }
+
+    Map<String, byte[]> direct = states.get(TrainingRoute.DIRECT);
+    Map<String, byte[]> byModel = states.get(TrainingRoute.BY_MODEL);
+    assertEquals(Set.of("default", "prices"), direct.keySet());
+    assertEquals(direct.keySet(), byModel.keySet());
+    for (String model : direct.keySet()) {
+      assertArrayEquals(byModel.get(model), direct.get(model), model);
+    }
   }
 
   @Test
