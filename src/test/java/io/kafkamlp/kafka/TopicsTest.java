@@ -3,6 +3,7 @@ package io.kafkamlp.kafka;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
@@ -70,10 +71,25 @@ class TopicsTest {
             .allTopicNames()
             .get(30, TimeUnit.SECONDS);
     assertEquals(2, topics.get(prefix + Topics.SAMPLES).partitions().size(), "left alone");
-    assertEquals(4, topics.get(prefix + Topics.PREDICTIONS).partitions().size());
+    assertEquals(4, topics.get(prefix + Topics.DLQ).partitions().size(), "as declared");
     assertEquals(1, topics.get(prefix + Topics.SNAPSHOTS).partitions().size());
     assertEquals(
         1, topics.get(prefix + Topics.PREDICTIONS).partitions().get(0).replicas().size(), "capped");
+  }
+
+  @Test
+  void shouldCountTheSamplesPartitionsThatDecideTheTrainingRoute() throws Exception {
+    admin
+        .createTopics(List.of(new NewTopic("counted", 3, (short) 1)))
+        .all()
+        .get(30, TimeUnit.SECONDS);
+
+    assertEquals(3, Topics.partitionCount(admin, "counted", TIMEOUT));
+    KafkaException missing =
+        assertThrows(
+            KafkaException.class, () -> Topics.partitionCount(admin, "never-created", TIMEOUT));
+    assertTrue(
+        missing.getMessage().startsWith("describing never-created failed"), missing.getMessage());
   }
 
   @Test
