@@ -2,7 +2,6 @@ package io.kafkamlp.nn.kernel;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -145,21 +144,5 @@ final class SimdKernels {
     c21.intoArray(c, c0 + 2 * cols + LANES);
     c30.intoArray(c, c0 + 3 * cols);
     c31.intoArray(c, c0 + 3 * cols + LANES);
-  }
-
-  /**
-   * The largest {@code |d[i]|} for {@code i < n}, in two vector accumulators; {@link
-   * FloatVector#max} follows {@link Math#max(float, float)}, so a NaN anywhere comes out as NaN.
-   */
-  static float maxAbs(float[] d, int n) {
-    FloatVector even = FloatVector.zero(SPECIES);
-    FloatVector odd = FloatVector.zero(SPECIES);
-    int i = 0;
-    for (int bound = n - n % (2 * LANES); i < bound; i += 2 * LANES) {
-      even = even.max(FloatVector.fromArray(SPECIES, d, i).abs());
-      odd = odd.max(FloatVector.fromArray(SPECIES, d, i + LANES).abs());
-    }
-    float max = even.max(odd).reduceLanes(VectorOperators.MAX);
-    return ScalarKernels.maxAbs(d, i, n, max);
   }
 }
