@@ -46,7 +46,7 @@ public final class TestScorer {
     }
   }
 
-  /** Most scorings by {@link #scoreFrom}. */
+  /** The most scorings {@link #scoreFrom} makes. */
   static final int ATTEMPTS = 3;
 
   /**
