@@ -208,13 +208,16 @@ final class Pipeline implements AutoCloseable {
       TrainerSettings settings,
       String applicationId,
       Path stateDir) {
-    TrainingRoute route = TrainingRoute.forSamplesPartitions(samplesPartitions(kafka));
+    int partitions = samplesPartitions(kafka);
+    TrainingRoute route = TrainingRoute.forSamplesPartitions(partitions);
     log.info(
-        "{} reaches each model's trainer {}",
-        Topics.SAMPLES,
+        "training records go {} ({} has {} partition{})",
         route == TrainingRoute.DIRECT
-            ? "straight (one partition)"
-            : "through a repartition topic by model name (more than one partition)");
+            ? "straight to their model's trainer"
+            : "to their model's trainer through a repartition topic by model name",
+        Topics.SAMPLES,
+        partitions,
+        partitions == 1 ? "" : "s");
     StreamsBuilder builder = new StreamsBuilder();
     TrainerTopology.build(builder, models, settings, registry, trainingMetrics, limits, route);
     Properties props =
