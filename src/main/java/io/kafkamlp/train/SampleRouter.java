@@ -20,10 +20,11 @@ import org.apache.kafka.streams.processor.api.Record;
  * model's spec and sends it where it goes next.
  *
  * <p>It forwards to one of two named downstream nodes: a {@link TrainingRecord}, keyed by the model
- * name (UTF-8), to the training node (the repartition that brings each model's records to one
- * task); or the original bytes under the original key, with headers {@code error.stage} and {@code
- * error.reason} added, to the dead-letter node. Each record is encoded once, with no tag to strip
- * again. Valid unlabeled records (prediction requests, answered by the server) are dropped here.
+ * name (UTF-8), to the training node (the trainer itself, or the repartition that brings each
+ * model's records to one task: see {@link TrainingRoute}); or the original bytes under the original
+ * key, with headers {@code error.stage} and {@code error.reason} added, to the dead-letter node.
+ * Each record is encoded once, with no tag to strip again. Valid unlabeled records (prediction
+ * requests, answered by the server) are dropped here.
  *
  * <p>Records over the {@link SampleLimits} are refused before they are parsed. A record longer than
  * {@link SampleLimits#maxRecordBytes()} goes to the dead-letter topic cut to that length, with its

@@ -4,9 +4,10 @@ import io.kafkamlp.sample.Sample;
 import io.kafkamlp.sample.SampleCodec;
 
 /**
- * A valid labeled sample on its way to its model's trainer, as the value of the repartitioned
- * stream (key: the model name) and of the replay log: one byte, 1 for validation data and 0 for
- * training data, then the sample in the binary format of {@link SampleCodec}.
+ * A valid labeled sample on its way to its model's trainer, as the value the router forwards (key:
+ * the model name), straight or through the repartition topic, and as the value of the replay log:
+ * one byte, 1 for validation data and 0 for training data, then the sample in the binary format of
+ * {@link SampleCodec}.
  */
 public record TrainingRecord(Sample sample, boolean validation) {
 

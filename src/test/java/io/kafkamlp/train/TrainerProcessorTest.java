@@ -34,7 +34,8 @@ class TrainerProcessorTest {
 
   private final KeyValueStore<String, byte[]> replay = store(TrainerProcessor.REPLAY_STORE);
 
-  private static KeyValueStore<String, byte[]> store(String name) {
+  /** An in-memory store without a changelog, as the trainer's stores restored. */
+  static KeyValueStore<String, byte[]> store(String name) {
     return Stores.keyValueStoreBuilder(
             Stores.inMemoryKeyValueStore(name), Serdes.String(), Serdes.ByteArray())
         .withLoggingDisabled()

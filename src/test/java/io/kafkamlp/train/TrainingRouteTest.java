@@ -8,11 +8,9 @@ import java.io.File;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,11 +52,7 @@ class TrainingRouteTest {
     context.setCurrentSystemTimeMs(0);
     for (String name :
         new String[] {TrainerProcessor.CHECKPOINT_STORE, TrainerProcessor.REPLAY_STORE}) {
-      KeyValueStore<String, byte[]> store =
-          Stores.keyValueStoreBuilder(
-                  Stores.inMemoryKeyValueStore(name), Serdes.String(), Serdes.ByteArray())
-              .withLoggingDisabled()
-              .build();
+      KeyValueStore<String, byte[]> store = TrainerProcessorTest.store(name);
       store.init(context.getStateStoreContext(), store);
       context.addStateStore(store);
     }

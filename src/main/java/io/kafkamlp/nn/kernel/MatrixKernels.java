@@ -68,7 +68,13 @@ public final class MatrixKernels {
    * (C2 may vectorize its max reduction itself).
    */
   public static float maxAbs(FMatrixRMaj m) {
-    return ScalarKernels.maxAbs(m.data, 0, m.getNumElements(), 0f);
+    float[] d = m.data;
+    int n = m.getNumElements();
+    float max = 0f;
+    for (int i = 0; i < n; i++) {
+      max = Math.max(max, Math.abs(d[i]));
+    }
+    return max;
   }
 
   private static void checkShapes(int aRows, int aCols, FMatrixRMaj b, FMatrixRMaj c) {

@@ -40,13 +40,4 @@ final class ScalarKernels {
       }
     }
   }
-
-  /** {@code max(start, |d[from]|, ..., |d[to - 1]|)}, NaN if any of them is. */
-  static float maxAbs(float[] d, int from, int to, float start) {
-    float max = start;
-    for (int i = from; i < to; i++) {
-      max = Math.max(max, Math.abs(d[i]));
-    }
-    return max;
-  }
 }
