@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -40,8 +41,8 @@ import org.ejml.data.FMatrixRMaj;
  * what serving needs. A model decoded from it predicts exactly as the original, and would train on
  * from a fresh optimizer state.
  *
- * <p>Elements go through {@code writeFloat}, which keeps every bit of every non-NaN value; a model
- * never holds NaN, since non-finite steps are not applied.
+ * <p>Elements are written as {@code writeFloat} writes them, which keeps every bit of every non-NaN
+ * value; a model never holds NaN, since non-finite steps are not applied.
  */
 public final class ModelCodec {
 
@@ -58,56 +59,114 @@ public final class ModelCodec {
 
   /** The full state, for checkpoints. */
   public static byte[] encode(Model model) {
-    return encode(model, true);
+    return Encoding.of(model, true).toArray();
   }
 
   /** Everything but the optimizer state, for serving. */
   public static byte[] encodeForInference(Model model) {
-    return encode(model, false);
+    return Encoding.of(model, false).toArray();
   }
 
-  private static byte[] encode(Model model, boolean withTrainingState) {
-    List<FMatrixRMaj> tensors = model.tensors(withTrainingState);
-    long goodStep = withTrainingState ? model.lastGood().step() : -1;
-    if (goodStep >= 0) {
-      tensors = new ArrayList<>(tensors);
-      tensors.addAll(model.lastGood().copies());
-    }
-    int elements = 0;
-    for (FMatrixRMaj tensor : tensors) {
-      elements += tensor.getNumElements();
-    }
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(Float.BYTES * elements + 4096);
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.writeInt(MAGIC);
-      out.writeShort(VERSION);
-      out.writeByte(Float.BYTES);
-      out.writeByte(withTrainingState ? WITH_TRAINING_STATE : 0);
-      out.writeUTF(model.spec().toText());
-      out.writeLong(model.step());
-      out.writeLong(model.skippedSteps());
-      out.writeLong(model.rng().state());
-      double[] schedule = model.schedule().state();
-      out.writeInt(schedule.length);
-      for (double v : schedule) {
-        out.writeDouble(v);
+  /**
+   * Writes exactly the bytes of {@link #encode}, {@link #encodedSize} of them, without building
+   * them in one array first: a checkpoint writes them straight into its chunks.
+   *
+   * @param out receives the bytes; not closed
+   * @throws IOException when {@code out} does
+   */
+  public static void encode(Model model, OutputStream out) throws IOException {
+    Encoding.of(model, true).writeTo(out);
+  }
+
+  /** The length of {@link #encode}{@code (model)}. */
+  public static int encodedSize(Model model) {
+    return Encoding.of(model, true).size();
+  }
+
+  /**
+   * One encoding of a model, taken at once: the header's bytes and the tensors it is followed by.
+   * The tensors are the model's own arrays, so write it before the model changes.
+   */
+  private record Encoding(byte[] header, List<FMatrixRMaj> tensors) {
+
+    /** Elements converted per write by {@link #writeTo}. */
+    private static final int BLOCK_ELEMENTS = 16 * 1024;
+
+    static Encoding of(Model model, boolean withTrainingState) {
+      List<FMatrixRMaj> tensors = model.tensors(withTrainingState);
+      long goodStep = withTrainingState ? model.lastGood().step() : -1;
+      if (goodStep >= 0) {
+        tensors = new ArrayList<>(tensors);
+        tensors.addAll(model.lastGood().copies());
       }
-      out.writeDouble(model.learningRateScale());
-      out.writeDouble(model.firstLoss());
-      out.writeLong(model.rollbacks());
-      out.writeInt(model.divergingInARow());
-      out.writeLong(goodStep);
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024);
+      try (DataOutputStream out = new DataOutputStream(bytes)) {
+        out.writeInt(MAGIC);
+        out.writeShort(VERSION);
+        out.writeByte(Float.BYTES);
+        out.writeByte(withTrainingState ? WITH_TRAINING_STATE : 0);
+        out.writeUTF(model.spec().toText());
+        out.writeLong(model.step());
+        out.writeLong(model.skippedSteps());
+        out.writeLong(model.rng().state());
+        double[] schedule = model.schedule().state();
+        out.writeInt(schedule.length);
+        for (double v : schedule) {
+          out.writeDouble(v);
+        }
+        out.writeDouble(model.learningRateScale());
+        out.writeDouble(model.firstLoss());
+        out.writeLong(model.rollbacks());
+        out.writeInt(model.divergingInARow());
+        out.writeLong(goodStep);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
+      }
+      return new Encoding(bytes.toByteArray(), tensors);
+    }
+
+    int size() {
+      long size = header.length;
+      for (FMatrixRMaj tensor : tensors) {
+        size += Integer.BYTES + (long) Float.BYTES * tensor.getNumElements();
+      }
+      if (size > Integer.MAX_VALUE - 8) {
+        throw new IllegalStateException("a model of " + size + " bytes is too big to encode");
+      }
+      return (int) size;
+    }
+
+    /** The encoding in one array of exactly {@link #size} bytes, written once. */
+    byte[] toArray() {
+      byte[] bytes = new byte[size()];
+      ByteBuffer buffer = ByteBuffer.wrap(bytes); // big-endian, as DataOutput
+      buffer.put(header);
       for (FMatrixRMaj tensor : tensors) {
         int n = tensor.getNumElements();
-        out.writeInt(n);
-        ByteBuffer block = ByteBuffer.allocate(n * Float.BYTES); // big-endian, as DataOutput
-        block.asFloatBuffer().put(tensor.data, 0, n);
-        out.write(block.array());
+        buffer.putInt(n);
+        buffer.asFloatBuffer().put(tensor.data, 0, n);
+        buffer.position(buffer.position() + n * Float.BYTES);
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      return bytes;
     }
-    return bytes.toByteArray();
+
+    /** Writes the encoding through a block of {@link #BLOCK_ELEMENTS} elements. */
+    void writeTo(OutputStream out) throws IOException {
+      out.write(header);
+      ByteBuffer block = ByteBuffer.allocate(Float.BYTES * BLOCK_ELEMENTS); // big-endian
+      for (FMatrixRMaj tensor : tensors) {
+        int n = tensor.getNumElements();
+        block.clear();
+        block.putInt(n);
+        out.write(block.array(), 0, Integer.BYTES);
+        for (int from = 0; from < n; from += BLOCK_ELEMENTS) {
+          int count = Math.min(BLOCK_ELEMENTS, n - from);
+          block.clear();
+          block.asFloatBuffer().put(tensor.data, from, count);
+          out.write(block.array(), 0, count * Float.BYTES);
+        }
+      }
+    }
   }
 
   /**

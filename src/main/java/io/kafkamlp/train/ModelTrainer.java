@@ -13,6 +13,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import org.ejml.data.FMatrixRMaj;
 
@@ -174,31 +175,44 @@ public final class ModelTrainer {
   /** The whole state, partial batches included. */
   public byte[] checkpoint() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.writeInt(MAGIC);
-      out.writeShort(VERSION);
-      out.writeUTF(name);
-      out.writeInt(windowBatches);
-      byte[] network = ModelCodec.encode(model);
-      out.writeInt(network.length);
-      out.write(network);
-      normalizer.writeTo(out);
-      training.writeTo(out);
-      validation.writeTo(out);
-      prequentialAccuracy.writeTo(out);
-      prequentialLoss.writeTo(out);
-      validationAccuracy.writeTo(out);
-      validationLoss.writeTo(out);
-      out.writeLong(samplesTrained);
-      out.writeLong(validationSamples);
-      out.writeLong(validationBatchesSinceObservation);
-      out.writeLong(skippedBatches);
-      out.writeLong(prequentialCorrect);
-      out.writeLong(prequentialSeen);
+    try {
+      checkpointTo(bytes);
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
     }
     return bytes.toByteArray();
+  }
+
+  /**
+   * Writes exactly the bytes of {@link #checkpoint()}, streaming the network's tensors instead of
+   * building them in arrays first (a checkpoint of the default model is megabytes, written every
+   * few thousand samples).
+   *
+   * @param sink receives the bytes; not closed
+   * @throws IOException when {@code sink} does
+   */
+  public void checkpointTo(OutputStream sink) throws IOException {
+    DataOutputStream out = new DataOutputStream(sink);
+    out.writeInt(MAGIC);
+    out.writeShort(VERSION);
+    out.writeUTF(name);
+    out.writeInt(windowBatches);
+    out.writeInt(ModelCodec.encodedSize(model));
+    ModelCodec.encode(model, out);
+    normalizer.writeTo(out);
+    training.writeTo(out);
+    validation.writeTo(out);
+    prequentialAccuracy.writeTo(out);
+    prequentialLoss.writeTo(out);
+    validationAccuracy.writeTo(out);
+    validationLoss.writeTo(out);
+    out.writeLong(samplesTrained);
+    out.writeLong(validationSamples);
+    out.writeLong(validationBatchesSinceObservation);
+    out.writeLong(skippedBatches);
+    out.writeLong(prequentialCorrect);
+    out.writeLong(prequentialSeen);
+    out.flush();
   }
 
   /**

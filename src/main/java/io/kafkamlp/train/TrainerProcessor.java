@@ -3,11 +3,13 @@ package io.kafkamlp.train;
 import io.kafkamlp.nn.Model;
 import io.kafkamlp.spec.ModelSpec;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import org.apache.kafka.streams.KeyValue;
@@ -305,20 +307,23 @@ public final class TrainerProcessor implements Processor<byte[], byte[], byte[],
    * the last checkpoint, deleted by key (no scan).
    */
   private void checkpoint(String name, State state) {
-    byte[] bytes = state.trainer.checkpoint();
-    int chunks = (bytes.length + CHUNK_BYTES - 1) / CHUNK_BYTES;
+    ChunkOutputStream bytes = new ChunkOutputStream(CHUNK_BYTES);
+    try {
+      state.trainer.checkpointTo(bytes);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a ChunkOutputStream does not fail
+    }
+    List<byte[]> written = bytes.chunks();
+    int chunks = written.size();
     for (int i = 0; i < chunks; i++) {
-      int from = i * CHUNK_BYTES;
-      checkpoints.put(
-          chunkKey(name, i),
-          Arrays.copyOfRange(bytes, from, Math.min(bytes.length, from + CHUNK_BYTES)));
+      checkpoints.put(chunkKey(name, i), written.get(i));
     }
     for (int i = chunks; i < state.checkpointChunks; i++) {
       checkpoints.delete(chunkKey(name, i));
     }
     checkpoints.put(key(name, META), ByteBuffer.allocate(Integer.BYTES).putInt(chunks).array());
     state.checkpointChunks = chunks;
-    state.checkpointBytes = bytes.length;
+    state.checkpointBytes = bytes.size();
     long first = state.nextSequence - state.recordsSinceCheckpoint;
     for (long sequence = first; sequence < state.nextSequence; sequence++) {
       replay.delete(sequenceKey(name, sequence));
