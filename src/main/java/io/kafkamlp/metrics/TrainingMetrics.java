@@ -14,6 +14,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 import org.ejml.data.FMatrixRMaj;
 
 /**
@@ -29,6 +30,12 @@ public final class TrainingMetrics implements TrainerObserver {
   /** Every this many batches a step is inspected (layer statistics, histograms, weights). */
   public static final int INSPECT_EVERY_BATCHES = 10;
 
+  /**
+   * The first layer's weights are copied for the weight image at an inspection at most this often:
+   * a copy of the default model's is 800 KB, and inspections come tens of times a second.
+   */
+  static final Duration WEIGHT_IMAGE_EVERY = Duration.ofSeconds(1);
+
   private static final double[] ACTIVATION_BUCKETS = {
     -10, -3, -1, -0.3, -0.1, -0.03, -0.01, 0, 0.01, 0.03, 0.1, 0.3, 1, 3, 10
   };
@@ -37,6 +44,7 @@ public final class TrainingMetrics implements TrainerObserver {
   };
 
   private final MeterRegistry registry;
+  private final LongSupplier nanoTime;
   private final Histogram activations;
   private final Histogram gradients;
   private final Map<String, ModelMeters> models = new ConcurrentHashMap<>();
@@ -47,7 +55,13 @@ public final class TrainingMetrics implements TrainerObserver {
    *     buckets span negative values (Micrometer's distribution summaries drop those)
    */
   public TrainingMetrics(MeterRegistry registry, PrometheusRegistry prometheus) {
+    this(registry, prometheus, System::nanoTime);
+  }
+
+  /** As above, with {@code nanoTime} as the clock of {@link #WEIGHT_IMAGE_EVERY}. */
+  TrainingMetrics(MeterRegistry registry, PrometheusRegistry prometheus, LongSupplier nanoTime) {
     this.registry = registry;
+    this.nanoTime = nanoTime;
     this.activations =
         Histogram.builder()
             .name("mlp_activation")
@@ -85,7 +99,12 @@ public final class TrainingMetrics implements TrainerObserver {
     Inspection latest = inspection != null ? inspection : previous.inspection;
     FMatrixRMaj firstLayer = previous.firstLayer;
     if (inspection != null) {
-      firstLayer = trainer.model().network().parameters().get(0).value().copy();
+      long now = nanoTime.getAsLong();
+      if (firstLayer == null
+          || now - meters.firstLayerCopiedNanos >= WEIGHT_IMAGE_EVERY.toNanos()) {
+        firstLayer = trainer.model().network().parameters().get(0).value().copy();
+        meters.firstLayerCopiedNanos = now;
+      }
       for (Inspection.LayerStats layer : inspection.layers()) {
         meters.layer(layer);
         var a = activations.labelValues(trainer.name(), layer.name());
@@ -145,7 +164,10 @@ public final class TrainingMetrics implements TrainerObserver {
     return kind.length() > 60 ? kind.substring(0, 60) : kind;
   }
 
-  /** The first dense layer's weights at the last inspection, or null. */
+  /**
+   * The first dense layer's weights as an inspection found them, at most {@link
+   * #WEIGHT_IMAGE_EVERY} before the last inspection; null before the first.
+   */
   public FMatrixRMaj firstLayerWeights(String model) {
     ModelMeters meters = models.get(model);
     return meters == null ? null : meters.status.firstLayer;
@@ -193,6 +215,7 @@ public final class TrainingMetrics implements TrainerObserver {
     final Counter skipped;
     final Map<String, Boolean> layers = new ConcurrentHashMap<>();
     volatile Status status = Status.EMPTY;
+    long firstLayerCopiedNanos; // written and read by the training thread only
 
     ModelMeters(String model) {
       this.model = model;
