@@ -6,6 +6,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
@@ -14,7 +15,7 @@ import java.util.Arrays;
  * io.kafkamlp.nn.ModelCodec#encodeForInference}) and the normalizer statistics.
  *
  * <p>Format version 1, big-endian: int magic {@code 0x4B534E50} ("KSNP"), short version, UTF model
- * name, long version, long samples trained, long creation time (epoch ms), four doubles of metrics
+ * name, long version, long samples trained, long creation time (epoch ms), five doubles of metrics
  * (see {@link Metrics}, in order; NaN when unknown), int n + n bytes of normalizer, int n + n bytes
  * of network.
  *
@@ -57,9 +58,11 @@ public record ModelSnapshot(
   public static final short FORMAT_VERSION = 1;
 
   public byte[] toBytes() {
-    ByteArrayOutputStream bytes =
-        new ByteArrayOutputStream(network.length + normalizer.length + 64);
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
+    // the fields before the two arrays, then one array of the exact size: a snapshot of the default
+    // model is about 1 MB, published every few seconds, and a humongous object in G1's 1 MiB
+    // regions
+    ByteArrayOutputStream head = new ByteArrayOutputStream(128);
+    try (DataOutputStream out = new DataOutputStream(head)) {
       out.writeInt(MAGIC);
       out.writeShort(FORMAT_VERSION);
       out.writeUTF(model);
@@ -71,14 +74,16 @@ public record ModelSnapshot(
       out.writeDouble(metrics.prequentialLoss());
       out.writeDouble(metrics.validationAccuracy());
       out.writeDouble(metrics.validationLoss());
-      out.writeInt(normalizer.length);
-      out.write(normalizer);
-      out.writeInt(network.length);
-      out.write(network);
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
     }
-    return bytes.toByteArray();
+    return ByteBuffer.allocate(head.size() + 2 * Integer.BYTES + normalizer.length + network.length)
+        .put(head.toByteArray())
+        .putInt(normalizer.length) // big-endian, as DataOutput
+        .put(normalizer)
+        .putInt(network.length)
+        .put(network)
+        .array();
   }
 
   /**
