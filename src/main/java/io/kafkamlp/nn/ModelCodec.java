@@ -68,19 +68,17 @@ public final class ModelCodec {
   }
 
   /**
-   * Writes exactly the bytes of {@link #encode}, {@link #encodedSize} of them, without building
-   * them in one array first: a checkpoint writes them straight into its chunks.
+   * Writes the length of {@link #encode}{@code (model)} (an int, as {@code DataOutput} writes it)
+   * and then its bytes, without building them in one array first: a checkpoint writes them straight
+   * into its chunks. The model is encoded once for both.
    *
    * @param out receives the bytes; not closed
    * @throws IOException when {@code out} does
    */
-  public static void encode(Model model, OutputStream out) throws IOException {
-    Encoding.of(model, true).writeTo(out);
-  }
-
-  /** The length of {@link #encode}{@code (model)}. */
-  public static int encodedSize(Model model) {
-    return Encoding.of(model, true).size();
+  public static void encodeWithLength(Model model, OutputStream out) throws IOException {
+    Encoding encoding = Encoding.of(model, true);
+    out.write(ByteBuffer.allocate(Integer.BYTES).putInt(encoding.size()).array()); // big-endian
+    encoding.writeTo(out);
   }
 
   /**

@@ -197,8 +197,7 @@ public final class ModelTrainer {
     out.writeShort(VERSION);
     out.writeUTF(name);
     out.writeInt(windowBatches);
-    out.writeInt(ModelCodec.encodedSize(model));
-    ModelCodec.encode(model, out);
+    ModelCodec.encodeWithLength(model, out);
     normalizer.writeTo(out);
     training.writeTo(out);
     validation.writeTo(out);

@@ -1,7 +1,6 @@
 package io.kafkamlp.nn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -34,15 +33,17 @@ class ModelCodecTest {
   }
 
   @Test
-  void shouldStreamExactlyTheBytesOfEncode() throws IOException {
+  void shouldStreamTheLengthAndTheBytesOfEncode() throws IOException {
     for (Model model :
         List.of(Models.create(ModelTrainingTest.spec("2,3", "sgd", 0.1, 0)), trained(150))) {
       ByteArrayOutputStream streamed = new ByteArrayOutputStream();
-      ModelCodec.encode(model, streamed);
+      ModelCodec.encodeWithLength(model, streamed);
 
       byte[] encoded = ModelCodec.encode(model);
-      assertArrayEquals(encoded, streamed.toByteArray());
-      assertEquals(encoded.length, ModelCodec.encodedSize(model));
+      ByteArrayOutputStream expected = new ByteArrayOutputStream();
+      new DataOutputStream(expected).writeInt(encoded.length);
+      expected.writeBytes(encoded);
+      assertArrayEquals(expected.toByteArray(), streamed.toByteArray());
     }
   }
 
