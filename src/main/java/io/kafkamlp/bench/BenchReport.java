@@ -54,6 +54,14 @@ public final class BenchReport {
               + " a warm-up (30 s by default) whose answers are not counted, while a labeled"
               + " stream at a fixed rate (by default half the end-to-end binary rate) keeps the"
               + " trainer busy; nearest-rank percentiles.",
+          "CPU = CPU time (all threads) of the pipeline's JVM, from its"
+              + " `process_cpu_time_ns_total`, and of the benchmark's JVM (the broker and the"
+              + " producer), read at each scrape; per sample learned from the last scrape before"
+              + " the first record was sent to the scrape that showed every sample learned, and"
+              + " over the second half. A shared machine's noise moves it far less than the"
+              + " rates. The kernel's is one core's time per sample. The passthrough's is the"
+              + " benchmark JVM's from the first send to the last copy read back, reading"
+              + " included.",
           "Memory = the pipeline JVM's `jvm_memory_used_bytes{area=\"heap\"}` (summed) and"
               + " `jvm_gc_live_data_size_bytes`, scraped every 200 ms; largest over all its runs.");
 
@@ -85,7 +93,9 @@ public final class BenchReport {
           md,
           "kernel (JMH train step, 1 thread, SIMD), batch " + k.batchSize(),
           rate(k.samplesPerSecond(), "samples/s"),
-          f("%d fork(s) x %d iteration(s)", k.forks(), k.iterations()));
+          f(
+              "%d fork(s) x %d iteration(s); %.0f us of one core per sample",
+              k.forks(), k.iterations(), 1e6 / k.samplesPerSecond()));
     }
     if (r.peer() != null && r.peer().skipped() != null) {
       row(md, "peer (PyTorch, 1 thread)", "skipped", r.peer().skipped());
@@ -104,7 +114,14 @@ public final class BenchReport {
             md,
             "Kafka limit (passthrough, exactly_once_v2), " + format,
             rate(r.passthroughRate(format), "records/s"),
-            "runs: " + join(runs.stream().map(Passthrough.Run::recordsPerSecond).toList()));
+            "runs: "
+                + join(runs.stream().map(Passthrough.Run::recordsPerSecond).toList())
+                + (Double.isNaN(r.passthroughCpuPerRecord(format))
+                    ? ""
+                    : f(
+                        "; CPU %.0f us per record (median; broker, producer and application all"
+                            + " in the benchmark's JVM)",
+                        r.passthroughCpuPerRecord(format))));
       }
     }
     for (SampleFormat format : SampleFormat.values()) {
@@ -123,6 +140,37 @@ public final class BenchReport {
                     ? ""
                     : f("; %.2f of the Kafka limit", r.endToEndRate(format) / limit)));
       }
+    }
+    for (SampleFormat format : SampleFormat.values()) {
+      List<EndToEnd.Run> runs = r.endToEnd().stream().filter(x -> x.format() == format).toList();
+      if (!runs.isEmpty()) {
+        row(
+            md,
+            "CPU per sample learned, end to end, " + format,
+            micros(r.endToEndCpuPerSample(format, CpuUse::totalSeconds)),
+            f(
+                "pipeline JVM %.0f us + broker and producer %.0f us (medians); cores busy: %s"
+                    + " of %d",
+                r.endToEndCpuPerSample(format, CpuUse::pipelineSeconds),
+                r.endToEndCpuPerSample(format, CpuUse::benchSeconds),
+                joinDecimals(runs.stream().map(x -> x.cpu().totalSeconds() / x.seconds()).toList()),
+                r.machine().cores()));
+      }
+    }
+    if (r.accuracy() != null && r.accuracy().warm() != null) {
+      MetricsSampler.Span warm = r.accuracy().warm();
+      row(
+          md,
+          f("CPU per sample learned, warm (second half of %d passes)", r.accuracy().passes()),
+          micros(warm.cpuMicrosPerSample()),
+          f(
+              "pipeline JVM %.0f us + broker and producer %.0f us; cores busy: %.2f of %d; whole"
+                  + " run %.0f us",
+              warm.cpu().pipelineSeconds() * 1e6 / warm.samples(),
+              warm.cpu().benchSeconds() * 1e6 / warm.samples(),
+              warm.cpu().totalSeconds() / warm.seconds(),
+              r.machine().cores(),
+              r.accuracy().cpuMicrosPerSample()));
     }
     if (r.serving().size() > 1) {
       row(
@@ -212,8 +260,9 @@ public final class BenchReport {
           .filter(x -> x.format() == format)
           .forEach(
               x -> {
-                ObjectNode run = JSON.valueToTree(x);
+                ObjectNode run = nanToNull(JSON.valueToTree(x));
                 num(run, "recordsPerSecond", x.recordsPerSecond());
+                num(run, "cpuMicrosPerRecord", x.cpuMicrosPerRecord());
                 pRuns.add(run);
               });
       ObjectNode e = endToEnd.putObject(format.toString());
@@ -253,6 +302,8 @@ public final class BenchReport {
   private static ObjectNode endToEndRun(EndToEnd.Run run) {
     ObjectNode node = nanToNull(JSON.valueToTree(run));
     num(node, "samplesPerSecond", run.samplesPerSecond());
+    num(node, "cpuMicrosPerSample", run.cpuMicrosPerSample());
+    num(node, "warmCpuMicrosPerSample", run.warmCpuMicrosPerSample());
     return node;
   }
 
@@ -290,6 +341,14 @@ public final class BenchReport {
 
   private static String join(List<Double> values) {
     return values.stream().map(v -> f("%,.0f", v)).collect(Collectors.joining(" / "));
+  }
+
+  private static String micros(double value) {
+    return Double.isNaN(value) ? "-" : f("%.0f us", value);
+  }
+
+  private static String joinDecimals(List<Double> values) {
+    return values.stream().map(v -> f("%.2f", v)).collect(Collectors.joining(" / "));
   }
 
   private static String f(String pattern, Object... args) {

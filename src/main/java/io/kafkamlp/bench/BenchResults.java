@@ -75,6 +75,23 @@ public record BenchResults(
     return median(passthrough, r -> r.format() == format, Passthrough.Run::recordsPerSecond);
   }
 
+  /** Median microseconds of CPU per record of the passthrough in {@code format}; NaN if none. */
+  public double passthroughCpuPerRecord(SampleFormat format) {
+    return median(passthrough, r -> r.format() == format, Passthrough.Run::cpuMicrosPerRecord);
+  }
+
+  /**
+   * Median microseconds of CPU per sample learned end to end in {@code format}, of both JVMs
+   * ({@code which}: {@link CpuUse#totalSeconds}) or of one ({@link CpuUse#pipelineSeconds}, {@link
+   * CpuUse#benchSeconds}); NaN if not measured.
+   */
+  public double endToEndCpuPerSample(SampleFormat format, ToDoubleFunction<CpuUse> which) {
+    return median(
+        endToEnd,
+        r -> r.format() == format,
+        r -> which.applyAsDouble(r.cpu()) * 1e6 / r.samplesLearned());
+  }
+
   /** Median end-to-end samples/s in {@code format}; NaN if not measured. */
   public double endToEndRate(SampleFormat format) {
     return median(endToEnd, r -> r.format() == format, EndToEnd.Run::samplesPerSecond);

@@ -32,6 +32,10 @@ import org.apache.kafka.common.TopicPartition;
  * <em>warm</em> rate: samples learned per second over its second half, from the scrape that first
  * shows half the samples learned to the one that shows them all. On a run of many passes that is
  * the sustained rate of a warm pipeline.
+ *
+ * <p>Each run also says how much CPU it took ({@link CpuUse}: the pipeline's JVM and the
+ * benchmark's, which holds the broker and the producer), from the last scrape before the first
+ * record was sent to the scrape that showed every sample learned, and over the second half.
  */
 public final class EndToEnd {
 
@@ -44,10 +48,11 @@ public final class EndToEnd {
    * @param passes passes over the training set
    * @param samplesLearned training samples learned (whole batches of the training split)
    * @param seconds from the first record sent to the last sample learned
-   * @param warmSamplesPerSecond samples/s over the second half of the run; NaN if not measured
+   * @param warm the second half of the run; null if not measured
    * @param producerSeconds from the first record sent to the last acknowledged
    * @param testAccuracy accuracy on the test set from the predictions topic; NaN when not scored
    * @param prequentialAccuracy the final snapshot's prequential accuracy over the whole run
+   * @param cpu CPU time both JVMs used over the whole run
    * @param memory the pipeline JVM's peaks
    */
   public record Run(
@@ -55,14 +60,30 @@ public final class EndToEnd {
       int passes,
       long samplesLearned,
       double seconds,
-      double warmSamplesPerSecond,
+      MetricsSampler.Span warm,
       double producerSeconds,
       double testAccuracy,
       double prequentialAccuracy,
+      CpuUse cpu,
       MemoryPeak memory) {
     /** Training samples learned per second, end to end. */
     public double samplesPerSecond() {
       return samplesLearned / seconds;
+    }
+
+    /** Samples learned per second over the second half; NaN if not measured. */
+    public double warmSamplesPerSecond() {
+      return warm == null ? Double.NaN : warm.samplesPerSecond();
+    }
+
+    /** Microseconds of CPU (both JVMs) per sample learned, over the whole run. */
+    public double cpuMicrosPerSample() {
+      return cpu.microsPer(samplesLearned);
+    }
+
+    /** Microseconds of CPU (both JVMs) per sample learned in the second half; NaN if unknown. */
+    public double warmCpuMicrosPerSample() {
+      return warm == null ? Double.NaN : warm.cpuMicrosPerSample();
     }
   }
 
@@ -79,7 +100,8 @@ public final class EndToEnd {
       String bootstrap = broker.bootstrapServers();
       long expected = replay.expectedTrained(settings.validationFraction(), settings.batchSize());
       long learnedAt;
-      double warm;
+      MetricsSampler.Span warm;
+      CpuUse cpu;
       TrainingReplay.Produced sent;
       double testAccuracy;
       MemoryPeak memory;
@@ -88,11 +110,13 @@ public final class EndToEnd {
           MetricsSampler sampler =
               new MetricsSampler(pipeline.metricsUri(), settings.scrapeInterval())) {
         pipeline.awaitReady(sampler, settings.timeout());
+        CpuUse cpuBefore = sampler.cpu();
         CompletableFuture<TrainingReplay.Produced> produced =
             Background.start(
                 "bench-producer", () -> replay.produce(ReplayClients.plain(bootstrap)));
         learnedAt = awaitLearned(sampler, pipeline, produced, expected, settings.timeout());
-        warm = sampler.rateBetween(expected / 2.0, expected);
+        warm = sampler.between(expected / 2.0, expected);
+        cpu = sampler.cpuWhenTrained(expected).since(cpuBefore);
         sent = produced.get();
         testAccuracy =
             test.isEmpty()
@@ -116,6 +140,7 @@ public final class EndToEnd {
           sent.seconds(),
           testAccuracy,
           last == null ? Double.NaN : last.metrics().cumulativePrequentialAccuracy(),
+          cpu,
           memory);
     }
   }

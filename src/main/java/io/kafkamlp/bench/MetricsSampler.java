@@ -15,8 +15,9 @@ import java.util.concurrent.TimeoutException;
  * Scrapes a pipeline's {@code /metrics} on a daemon thread every {@code interval} and keeps what
  * the benchmark needs: the peak heap in use ({@code jvm_memory_used_bytes{area="heap"}}, summed
  * over the pools), the peak live data after GC ({@code jvm_gc_live_data_size_bytes}), and the
- * default model's {@code mlp_samples_trained_total} with the time each scrape finished, every
- * scrape's count kept for {@link #rateBetween}.
+ * default model's {@code mlp_samples_trained_total} with the time each scrape finished and the CPU
+ * time both JVMs had used by then (the pipeline's {@code process_cpu_time_ns_total}, this JVM's
+ * own), every scrape's figures kept for {@link #between}.
  *
  * <p>Thread-safe. A scrape that fails (the endpoint not up yet, or gone) is skipped. {@link #close}
  * stops the thread.
@@ -25,6 +26,27 @@ public final class MetricsSampler implements AutoCloseable {
 
   private static final Map<String, String> HEAP = Map.of("area", "heap");
   private static final Map<String, String> DEFAULT_MODEL = Map.of("model", "default");
+
+  /**
+   * What the pipeline did between two scrapes.
+   *
+   * @param samples samples learned
+   * @param seconds wall-clock time
+   * @param cpu CPU time both JVMs used meanwhile
+   */
+  public record Span(double samples, double seconds, CpuUse cpu) {
+    public double samplesPerSecond() {
+      return samples / seconds;
+    }
+
+    /** Microseconds of CPU (both JVMs) per sample learned. */
+    public double cpuMicrosPerSample() {
+      return cpu.microsPer(samples);
+    }
+  }
+
+  /** One scrape's figures. */
+  private record Point(long millis, double trained, CpuUse cpu) {}
 
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -38,7 +60,8 @@ public final class MetricsSampler implements AutoCloseable {
   private double peakLiveData = Double.NaN;
   private double trained;
   private long trainedMillis;
-  private final List<double[]> series = new ArrayList<>();
+  private CpuUse cpu = CpuUse.UNKNOWN;
+  private final List<Point> series = new ArrayList<>();
 
   /** Starts scraping {@code uri} at once, then every {@code interval}. */
   public MetricsSampler(URI uri, Duration interval) {
@@ -57,7 +80,7 @@ public final class MetricsSampler implements AutoCloseable {
                 HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() == 200) {
-          record(response.body(), System.currentTimeMillis());
+          record(response.body(), System.currentTimeMillis(), CpuUse.thisJvmSeconds());
         }
         Thread.sleep(interval.toMillis());
       } catch (IOException e) {
@@ -76,9 +99,15 @@ public final class MetricsSampler implements AutoCloseable {
     }
   }
 
-  /** Takes in one scrape's text, finished at {@code millis} (epoch ms); tests call it directly. */
-  synchronized void record(String text, long millis) {
+  /**
+   * Takes in one scrape's text, finished at {@code millis} (epoch ms) when this JVM had used {@code
+   * benchCpuSeconds}; tests call it directly.
+   */
+  synchronized void record(String text, long millis, double benchCpuSeconds) {
     scrapes++;
+    cpu =
+        new CpuUse(
+            PrometheusText.sum(text, "process_cpu_time_ns_total", Map.of()) / 1e9, benchCpuSeconds);
     peakHeapUsed = max(peakHeapUsed, PrometheusText.sum(text, "jvm_memory_used_bytes", HEAP));
     peakLiveData =
         max(peakLiveData, PrometheusText.sum(text, "jvm_gc_live_data_size_bytes", Map.of()));
@@ -86,7 +115,7 @@ public final class MetricsSampler implements AutoCloseable {
     if (!Double.isNaN(now)) {
       trained = now;
       trainedMillis = millis;
-      series.add(new double[] {millis, now});
+      series.add(new Point(millis, now, cpu));
     }
     notifyAll();
   }
@@ -115,21 +144,38 @@ public final class MetricsSampler implements AutoCloseable {
     return trained;
   }
 
-  /**
-   * Samples/s between the first scrape that showed at least {@code from} samples trained and the
-   * first that showed at least {@code to}; NaN if no two such scrapes exist.
-   */
-  public synchronized double rateBetween(double from, double to) {
-    double[] start = firstReaching(from);
-    double[] end = firstReaching(to);
-    if (start == null || end == null || end[0] <= start[0]) {
-      return Double.NaN;
-    }
-    return (end[1] - start[1]) / ((end[0] - start[0]) / 1e3);
+  /** Both JVMs' CPU time at the last scrape; {@link CpuUse#UNKNOWN} before the first. */
+  public synchronized CpuUse cpu() {
+    return cpu;
   }
 
-  private double[] firstReaching(double count) {
-    return series.stream().filter(s -> s[1] >= count).findFirst().orElse(null);
+  /**
+   * What was done from the first scrape that showed at least {@code from} samples trained to the
+   * first that showed at least {@code to}; null if no two such scrapes exist.
+   */
+  public synchronized Span between(double from, double to) {
+    Point start = firstReaching(from);
+    Point end = firstReaching(to);
+    if (start == null || end == null || end.millis() <= start.millis()) {
+      return null;
+    }
+    return new Span(
+        end.trained() - start.trained(),
+        (end.millis() - start.millis()) / 1e3,
+        end.cpu().since(start.cpu()));
+  }
+
+  /**
+   * Both JVMs' CPU time at the first scrape that showed at least {@code count} samples trained;
+   * {@link CpuUse#UNKNOWN} if none did.
+   */
+  public synchronized CpuUse cpuWhenTrained(double count) {
+    Point reached = firstReaching(count);
+    return reached == null ? CpuUse.UNKNOWN : reached.cpu();
+  }
+
+  private Point firstReaching(double count) {
+    return series.stream().filter(p -> p.trained() >= count).findFirst().orElse(null);
   }
 
   /**

@@ -29,6 +29,11 @@ import org.apache.kafka.streams.kstream.Produced;
  * <p>The rate is records / (the last output record's broker append time - the first record's send
  * time): {@link #OUTPUT} has {@code message.timestamp.type=LogAppendTime}, so the output's
  * timestamps say when the application wrote each record, however late it is read.
+ *
+ * <p>Everything runs in this JVM (broker, producer, application, and the consumer that reads the
+ * copies back), so its CPU time from the first send to the last copy read is Kafka's CPU cost of
+ * moving the records: an upper estimate of what the pipeline cannot avoid, as the passthrough
+ * writes each record once more and reads it back.
  */
 public final class Passthrough {
 
@@ -44,11 +49,23 @@ public final class Passthrough {
    * @param records records copied
    * @param seconds from the first send to the last copy
    * @param producerSeconds from the first send to the last acknowledgement
+   * @param cpuSeconds this JVM's CPU time from just before the first send to the last copy read;
+   *     NaN when not known
    */
-  public record Run(SampleFormat format, long records, double seconds, double producerSeconds) {
+  public record Run(
+      SampleFormat format,
+      long records,
+      double seconds,
+      double producerSeconds,
+      double cpuSeconds) {
     /** Records copied per second. */
     public double recordsPerSecond() {
       return records / seconds;
+    }
+
+    /** Microseconds of CPU per record copied. */
+    public double cpuMicrosPerRecord() {
+      return cpuSeconds * 1e6 / records;
     }
   }
 
@@ -86,16 +103,19 @@ public final class Passthrough {
         if (!running.await(settings.timeout().toSeconds(), TimeUnit.SECONDS)) {
           throw new IllegalStateException("the passthrough did not start: " + streams.state());
         }
+        double cpuBefore = CpuUse.thisJvmSeconds();
         CompletableFuture<TrainingReplay.Produced> produced =
             Background.start(
                 "bench-producer", () -> replay.produce(ReplayClients.plain(bootstrap)));
         long lastAppend = awaitCopies(bootstrap, replay.records(), produced, settings.timeout());
+        double cpuSeconds = CpuUse.thisJvmSeconds() - cpuBefore;
         TrainingReplay.Produced sent = produced.get();
         return new Run(
             replay.format(),
             replay.records(),
             (lastAppend - sent.firstSendMillis()) / 1e3,
-            sent.seconds());
+            sent.seconds(),
+            cpuSeconds);
       } finally {
         streams.close(Duration.ofSeconds(30));
       }

@@ -35,8 +35,8 @@ class BenchReportTest {
             new Kernel(256, 21_000, 2, 5, List.of(21_000.0))),
         peer,
         List.of(
-            new Passthrough.Run(SampleFormat.BINARY, 60_000, 2, 1),
-            new Passthrough.Run(SampleFormat.JSON, 60_000, 4, 2)),
+            new Passthrough.Run(SampleFormat.BINARY, 60_000, 2, 1, 3.0),
+            new Passthrough.Run(SampleFormat.JSON, 60_000, 4, 2, Double.NaN)),
         List.of(
             endToEnd(SampleFormat.BINARY, 10, 0.85),
             endToEnd(SampleFormat.BINARY, 6, 0.86),
@@ -47,15 +47,37 @@ class BenchReportTest {
         List.of());
   }
 
-  /** 54,000 samples in the given seconds, the second half at twice the average rate. */
+  /**
+   * 54,000 samples in the given seconds, the second half at twice the average rate; the pipeline
+   * busy on 1.5 cores and the benchmark's JVM on 0.5 all along.
+   */
   private static EndToEnd.Run endToEnd(SampleFormat format, double seconds, double accuracy) {
     return new EndToEnd.Run(
-        format, 1, 54_000, seconds, 2 * 54_000 / seconds, 1, accuracy, 0.84, MEMORY);
+        format,
+        1,
+        54_000,
+        seconds,
+        new MetricsSampler.Span(27_000, seconds / 4, new CpuUse(1.5 * seconds / 4, seconds / 8)),
+        1,
+        accuracy,
+        0.84,
+        new CpuUse(1.5 * seconds, 0.5 * seconds),
+        MEMORY);
   }
 
+  /** The second half at 6,000 samples/s: 270,000 samples in 45 s, 27 s and 9 s of CPU. */
   private static EndToEnd.Run tenPasses(double accuracy) {
     return new EndToEnd.Run(
-        SampleFormat.BINARY, 10, 540_000, 100, 6_000, 20, accuracy, 0.87, MEMORY);
+        SampleFormat.BINARY,
+        10,
+        540_000,
+        100,
+        new MetricsSampler.Span(270_000, 45, new CpuUse(27, 9)),
+        20,
+        accuracy,
+        0.87,
+        new CpuUse(81, 27),
+        MEMORY);
   }
 
   @Test
@@ -91,6 +113,23 @@ class BenchReportTest {
                 + " | not met |"),
         md);
     assertTrue(md.contains("5,400 samples/s; warm (second half) 6,000 samples/s |"), md);
+    assertTrue(md.contains("| 2 fork(s) x 5 iteration(s); 50 us of one core per sample |"), md);
+    assertTrue(
+        md.contains(
+            "| Kafka limit (passthrough, exactly_once_v2), binary | 30,000 records/s | runs: 30,000;"
+                + " CPU 50 us per record (median;"),
+        md);
+    // 8 s median run: 12 s + 4 s of CPU for 54,000 samples
+    assertTrue(
+        md.contains(
+            "| CPU per sample learned, end to end, binary | 296 us | pipeline JVM 222 us + broker"
+                + " and producer 74 us (medians); cores busy: 2.00 / 2.00 / 2.00 of 2 |"),
+        md);
+    assertTrue(
+        md.contains(
+            "| CPU per sample learned, warm (second half of 10 passes) | 133 us | pipeline JVM 100"
+                + " us + broker and producer 33 us; cores busy: 0.80 of 2; whole run 200 us |"),
+        md);
     assertTrue(
         md.contains("| serving p99 at 1000 requests/s while training | 45 ms | < 50 ms | met |"),
         md);
@@ -114,6 +153,21 @@ class BenchReportTest {
         json.path("endToEnd").path("binary").path("runs").get(2).path("testAccuracy").isNull());
     assertEquals(
         6750.0, json.path("endToEnd").path("binary").path("medianSamplesPerSecond").asDouble());
+    JsonNode firstRun = json.path("endToEnd").path("binary").path("runs").get(0);
+    assertEquals(15.0, firstRun.path("cpu").path("pipelineSeconds").asDouble());
+    assertEquals(2e6 * 10 / 54_000, firstRun.path("cpuMicrosPerSample").asDouble(), 1e-9);
+    assertEquals(27_000.0, firstRun.path("warm").path("samples").asDouble());
+    assertEquals(
+        50.0,
+        json.path("passthrough")
+            .path("binary")
+            .path("runs")
+            .get(0)
+            .path("cpuMicrosPerRecord")
+            .asDouble());
+    assertTrue(
+        json.path("passthrough").path("json").path("runs").get(0).path("cpuSeconds").isNull(),
+        "NaN written as null");
     assertEquals("binary", json.path("serving").path("runs").get(0).path("format").asText());
     assertEquals("not measured", json.path("targets").get(0).path("status").asText());
     assertEquals(7, json.path("targets").size());

@@ -1,6 +1,7 @@
 package io.kafkamlp.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
@@ -31,28 +32,51 @@ class MetricsSamplerTest {
         + "\nmlp_samples_trained_total{model=\"other\"} 99999\n";
   }
 
+  private static String scrape(double trained, double pipelineCpuSeconds) {
+    return scrape(trained) + "process_cpu_time_ns_total " + pipelineCpuSeconds * 1e9 + "\n";
+  }
+
   @Test
   void shouldMeasureRateBetweenTheFirstScrapesReachingEachCount() {
     // Given: 0, 50, 250, 700 and 1000 samples at 200 ms steps
     double[] counts = {0, 50, 250, 700, 1000};
     for (int i = 0; i < counts.length; i++) {
-      sampler.record(scrape(counts[i]), 1_000 + 200L * i);
+      sampler.record(scrape(counts[i]), 1_000 + 200L * i, Double.NaN);
     }
 
     // Then: from the first scrape with >= 100 (250 at 1.4 s) to the first with >= 1000 (at 1.8 s)
-    assertEquals(750 / 0.4, sampler.rateBetween(100, 1000), 1e-9);
-    assertEquals(50 / 0.2, sampler.rateBetween(0, 50), 1e-9);
+    assertEquals(750 / 0.4, sampler.between(100, 1000).samplesPerSecond(), 1e-9);
+    assertEquals(750, sampler.between(100, 1000).samples());
+    assertEquals(50 / 0.2, sampler.between(0, 50).samplesPerSecond(), 1e-9);
     assertEquals(1000, sampler.trained());
   }
 
   @Test
-  void shouldGiveNanWhenACountIsNeverReachedOrBothAreTheSameScrape() {
-    assertTrue(Double.isNaN(sampler.rateBetween(0, 10)), "no scrape yet");
-    sampler.record(scrape(0), 1_000);
-    sampler.record(scrape(500), 2_000);
+  void shouldMeasureBothJvmsCpuBetweenScrapes() {
+    // Given: the pipeline at 3 s, 4 s and 6 s of CPU, this JVM at 1 s, 1.25 s and 2 s
+    sampler.record(scrape(0, 3), 1_000, 1);
+    sampler.record(scrape(100, 4), 1_200, 1.25);
+    sampler.record(scrape(500, 6), 1_400, 2);
 
-    assertTrue(Double.isNaN(sampler.rateBetween(0, 501)), "end never reached");
-    assertTrue(Double.isNaN(sampler.rateBetween(200, 500)), "one scrape reached both");
+    // Then: 400 samples for 2 s + 0.75 s of CPU between the scrapes showing 100 and 500
+    MetricsSampler.Span span = sampler.between(100, 500);
+    assertEquals(new CpuUse(2, 0.75), span.cpu());
+    assertEquals(2.75e6 / 400, span.cpuMicrosPerSample(), 1e-9);
+    assertEquals(new CpuUse(6, 2), sampler.cpu(), "the latest scrape's");
+    assertEquals(new CpuUse(4, 1.25), sampler.cpuWhenTrained(50), "the first showing 50");
+    assertTrue(Double.isNaN(sampler.cpuWhenTrained(501).totalSeconds()), "never reached");
+  }
+
+  @Test
+  void shouldGiveNanWhenACountIsNeverReachedOrBothAreTheSameScrape() {
+    assertNull(sampler.between(0, 10), "no scrape yet");
+    assertTrue(Double.isNaN(sampler.cpu().totalSeconds()), "no scrape yet");
+    sampler.record(scrape(0), 1_000, 1);
+    sampler.record(scrape(500), 2_000, 2);
+
+    assertNull(sampler.between(0, 501), "end never reached");
+    assertNull(sampler.between(200, 500), "one scrape reached both");
+    assertTrue(Double.isNaN(sampler.cpu().pipelineSeconds()), "the pipeline did not say");
   }
 
   @Test
@@ -61,12 +85,13 @@ class MetricsSamplerTest {
         "jvm_memory_used_bytes{area=\"heap\",id=\"a\"} 100\n"
             + "jvm_memory_used_bytes{area=\"heap\",id=\"b\"} 50\n"
             + "jvm_memory_used_bytes{area=\"nonheap\",id=\"c\"} 1000\n",
-        1_000);
-    sampler.record("jvm_memory_used_bytes{area=\"heap\",id=\"a\"} 20\n" + scrape(64), 2_000);
+        1_000,
+        1);
+    sampler.record("jvm_memory_used_bytes{area=\"heap\",id=\"a\"} 20\n" + scrape(64), 2_000, 2);
 
     assertEquals(2, sampler.scrapes());
     assertEquals(150, sampler.peakHeapUsed(), "the heap pools summed, the largest sum kept");
     assertEquals(64, sampler.trained());
-    assertTrue(Double.isNaN(sampler.rateBetween(0, 64)), "the first scrape had no count");
+    assertNull(sampler.between(0, 64), "the first scrape had no count");
   }
 }

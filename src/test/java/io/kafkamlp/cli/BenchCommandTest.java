@@ -59,8 +59,11 @@ class BenchCommandTest {
         learned >= 320 && learned % 32 == 0, report.toString()); // ~90% of 400, whole batches
     assertTrue(run.path("samplesPerSecond").asDouble() > 0, report.toString());
     assertTrue(run.path("memory").path("heapUsedBytes").asDouble() > 0, report.toString());
+    assertTrue(run.path("cpu").path("pipelineSeconds").asDouble() > 0, report.toString());
+    assertTrue(run.path("cpu").path("benchSeconds").asDouble() > 0, report.toString());
     assertTrue(report.path("accuracy").path("onePassTestAccuracy").isNumber(), report.toString());
     String markdown = Files.readString(out.resolve("report.md"));
     assertTrue(markdown.contains("| end to end (exactly_once_v2), binary |"), markdown);
+    assertTrue(markdown.contains("| CPU per sample learned, end to end, binary |"), markdown);
   }
 }
