@@ -42,7 +42,8 @@ import java.io.UncheckedIOException;
  * and {@code out[i] = x[i] - mean[i]}, as scikit-learn's {@code StandardScaler} does.
  *
  * <p><b>Use.</b> Update only with training samples; transform training, validation and prediction
- * samples alike (the notes: statistics come from the training split only). Arithmetic is in double;
+ * samples alike (the notes: statistics come from the training split only). Arithmetic is in double,
+ * on the Vector API when it is present, with the same bits either way ({@link StandardizerLoops});
  * {@link #update} and {@link #transform} allocate nothing. Not thread-safe: one writer, as the
  * trainer task is.
  *
@@ -125,12 +126,7 @@ public final class RunningStandardizer {
     }
     count++;
     if (forgetting == 0.0) {
-      for (int i = 0; i < x.length; i++) {
-        // d = x - mean; mean += d / n; M2 += d (x - mean_new)
-        double d = x[i] - mean[i];
-        mean[i] += d / count;
-        m2OrVar[i] += d * (x[i] - mean[i]);
-      }
+      StandardizerLoops.welford(x, mean, m2OrVar, count);
     } else if (count == 1) {
       for (int i = 0; i < x.length; i++) {
         // mean = x, var = 0
@@ -138,14 +134,7 @@ public final class RunningStandardizer {
         m2OrVar[i] = 0.0;
       }
     } else {
-      double keep = 1.0 - forgetting;
-      for (int i = 0; i < x.length; i++) {
-        // d = x - mean; incr = alpha d; mean += incr; var = (1 - alpha)(var + d incr)
-        double d = x[i] - mean[i];
-        double incr = forgetting * d;
-        mean[i] += incr;
-        m2OrVar[i] = keep * (m2OrVar[i] + d * incr);
-      }
+      StandardizerLoops.weighted(x, mean, m2OrVar, forgetting);
     }
   }
 
@@ -163,11 +152,7 @@ public final class RunningStandardizer {
     // variance(i) and scale(i), inlined with their branches out of the loop (a hot path: every
     // sample trained, validated or predicted); same operations, so the same bits
     double divisor = forgetting != 0.0 ? 1.0 : count > 1 ? count - 1 : Double.POSITIVE_INFINITY;
-    for (int i = 0; i < x.length; i++) {
-      double variance = m2OrVar[i] / divisor;
-      double scale = variance < MIN_VARIANCE ? 1.0 : Math.sqrt(variance);
-      out[i] = (float) ((x[i] - mean[i]) / scale);
-    }
+    StandardizerLoops.transform(x, out, mean, m2OrVar, divisor, MIN_VARIANCE);
   }
 
   /** The number of samples the statistics have seen. */
