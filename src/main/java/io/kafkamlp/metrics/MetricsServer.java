@@ -7,7 +7,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -16,9 +20,10 @@ import org.ejml.data.FMatrixRMaj;
 /**
  * The app's HTTP endpoint, and nothing more: {@code GET /metrics} (Prometheus text format) and
  * {@code GET /weights/<model>/layer0.png} (the first layer's weights at the last inspection, see
- * {@link WeightImage}); {@code HEAD} of both. Every other path is 404, every other method 405 (with
- * {@code Allow: GET, HEAD}). It reads no files: the image is drawn from memory for a model name of
- * {@code [A-Za-z0-9._-]}, so there is no directory listing or path to traverse. One daemon thread.
+ * {@link WeightImage}); {@code HEAD} of both. {@code /metrics?name[]=...} serves only the metrics
+ * named ({@link #requestedNames}). Every other path is 404, every other method 405 (with {@code
+ * Allow: GET, HEAD}). It reads no files: the image is drawn from memory for a model name of {@code
+ * [A-Za-z0-9._-]}, so there is no directory listing or path to traverse. One daemon thread.
  */
 public final class MetricsServer implements AutoCloseable {
 
@@ -28,6 +33,11 @@ public final class MetricsServer implements AutoCloseable {
   private static final Pattern WEIGHTS =
       Pattern.compile("/weights/([A-Za-z0-9._-]{1,100})/layer0\\.png");
   private static final String TEXT = "text/plain; charset=utf-8";
+  private static final String EXPOSITION = "text/plain; version=0.0.4; charset=utf-8";
+
+  /** Suffixes of exposed sample names that the metric family's name does not have. */
+  private static final List<String> SAMPLE_SUFFIXES =
+      List.of("_total", "_bucket", "_count", "_sum", "_created", "_info");
 
   private final HttpServer server;
 
@@ -87,11 +97,13 @@ public final class MetricsServer implements AutoCloseable {
       // The raw path: an escaped '/' or '.' is not decoded into something that could match.
       String path = exchange.getRequestURI().getRawPath();
       if (path.equals("/metrics")) {
+        Set<String> names = requestedNames(exchange.getRequestURI().getRawQuery());
         respond(
             exchange,
             200,
-            "text/plain; version=0.0.4; charset=utf-8",
-            registry.scrape().getBytes(StandardCharsets.UTF_8));
+            EXPOSITION,
+            (names.isEmpty() ? registry.scrape() : registry.scrape(EXPOSITION, names))
+                .getBytes(StandardCharsets.UTF_8));
         return;
       }
       Matcher weights = WEIGHTS.matcher(path);
@@ -109,6 +121,38 @@ public final class MetricsServer implements AutoCloseable {
                   ? "no weights yet for that model\n"
                   : "not found; kafka-mlp serves /metrics and /weights/<model>/layer0.png\n"));
     }
+  }
+
+  /**
+   * The metric families a scrape asks for with {@code name[]} parameters, the Prometheus exporters'
+   * convention ({@code /metrics?name[]=mlp_samples_trained_total&name[]=jvm_memory_used_bytes}):
+   * each name as exposed, or as its family's name ({@code mlp_samples_trained}); a family comes
+   * whole. Empty (every metric) when there are none. A scraper that needs a few series, such as the
+   * benchmark's every 200 ms, then costs the formatting of those only.
+   *
+   * @param rawQuery the request's query, still percent-encoded; null for none
+   */
+  static Set<String> requestedNames(String rawQuery) {
+    Set<String> names = new HashSet<>();
+    if (rawQuery == null) {
+      return names;
+    }
+    for (String parameter : rawQuery.split("&")) {
+      int eq = parameter.indexOf('=');
+      if (eq < 0
+          || !URLDecoder.decode(parameter.substring(0, eq), StandardCharsets.UTF_8)
+              .equals("name[]")) {
+        continue;
+      }
+      String name = URLDecoder.decode(parameter.substring(eq + 1), StandardCharsets.UTF_8);
+      names.add(name);
+      for (String suffix : SAMPLE_SUFFIXES) {
+        if (name.endsWith(suffix)) {
+          names.add(name.substring(0, name.length() - suffix.length()));
+        }
+      }
+    }
+    return names;
   }
 
   private static byte[] text(String text) {

@@ -2,6 +2,7 @@ package io.kafkamlp.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -71,6 +73,35 @@ class MetricsServerTest {
     assertEquals(200, image.statusCode());
     assertEquals("image/png", image.headers().firstValue("Content-Type").orElse(""));
     assertArrayEquals(PNG_MAGIC, Arrays.copyOf(image.body(), 4));
+  }
+
+  @Test
+  void shouldServeOnlyTheMetricsNamedWhenAskedForSome() throws Exception {
+    registry.gauge("test.depth", 7.0);
+
+    String some =
+        new String(
+            send("GET", "/metrics?name[]=test_requests_total&name%5B%5D=test_depth").body(),
+            StandardCharsets.UTF_8);
+    String all = new String(send("GET", "/metrics").body(), StandardCharsets.UTF_8);
+
+    assertTrue(some.contains("test_requests_total 1.0"), some);
+    assertTrue(some.contains("test_depth 7.0"), some);
+    assertFalse(some.contains("mlp_"), "the training metrics were not asked for:\n" + some);
+    assertTrue(all.contains("mlp_samples_trained_total"), all);
+  }
+
+  @Test
+  void shouldReadRequestedNamesAsExposedOrAsFamilies() {
+    assertEquals(Set.of(), MetricsServer.requestedNames(null));
+    assertEquals(Set.of(), MetricsServer.requestedNames("other=1&name=x"));
+    assertEquals(
+        Set.of("mlp_samples_trained_total", "mlp_samples_trained", "jvm_memory_used_bytes"),
+        MetricsServer.requestedNames(
+            "name[]=mlp_samples_trained_total&x=1&name%5B%5D=jvm_memory_used_bytes"));
+    assertEquals(
+        Set.of("mlp_step_seconds_bucket", "mlp_step_seconds"),
+        MetricsServer.requestedNames("name[]=mlp_step_seconds_bucket"));
   }
 
   @Test
