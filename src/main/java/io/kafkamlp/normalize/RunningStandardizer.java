@@ -43,9 +43,9 @@ import java.io.UncheckedIOException;
  *
  * <p><b>Use.</b> Update only with training samples; transform training, validation and prediction
  * samples alike (the notes: statistics come from the training split only). Arithmetic is in double,
- * on the Vector API when it is present, with the same bits either way ({@link StandardizerLoops});
- * {@link #update} and {@link #transform} allocate nothing. Not thread-safe: one writer, as the
- * trainer task is.
+ * in loops C2 vectorizes ({@link StandardizerLoops}); {@link #update} and {@link #transform}
+ * allocate nothing, working in two scratch arrays of their own. Not thread-safe, not even for two
+ * threads that only transform: one user, as the trainer task is.
  *
  * <p><b>State</b> is {@code count}, {@code mean[]} and {@code M2[]} (Welford) or {@code var[]}
  * (weighted). {@link #toBytes} / {@link #fromBytes} and {@link #writeTo} / {@link #readFrom} save
@@ -85,6 +85,12 @@ public final class RunningStandardizer {
   /** M2 (sum of squared deviations) when forgetting = 0, else the weighted variance. */
   private final double[] m2OrVar;
 
+  /** Scratch of {@link StandardizerLoops}: the features in double, then the transform's results. */
+  private final double[] wide;
+
+  /** Scratch of {@link StandardizerLoops}: the transform's variances, then its scales. */
+  private final double[] scale;
+
   private long count;
 
   /**
@@ -108,6 +114,8 @@ public final class RunningStandardizer {
     this.forgetting = forgetting;
     this.mean = new double[features];
     this.m2OrVar = new double[features];
+    this.wide = new double[features];
+    this.scale = new double[features];
   }
 
   /**
@@ -126,7 +134,7 @@ public final class RunningStandardizer {
     }
     count++;
     if (forgetting == 0.0) {
-      StandardizerLoops.welford(x, mean, m2OrVar, count);
+      StandardizerLoops.welford(x, mean, m2OrVar, count, wide);
     } else if (count == 1) {
       for (int i = 0; i < x.length; i++) {
         // mean = x, var = 0
@@ -134,7 +142,7 @@ public final class RunningStandardizer {
         m2OrVar[i] = 0.0;
       }
     } else {
-      StandardizerLoops.weighted(x, mean, m2OrVar, forgetting);
+      StandardizerLoops.weighted(x, mean, m2OrVar, forgetting, wide);
     }
   }
 
@@ -152,7 +160,7 @@ public final class RunningStandardizer {
     // variance(i) and scale(i), inlined with their branches out of the loop (a hot path: every
     // sample trained, validated or predicted); same operations, so the same bits
     double divisor = forgetting != 0.0 ? 1.0 : count > 1 ? count - 1 : Double.POSITIVE_INFINITY;
-    StandardizerLoops.transform(x, out, mean, m2OrVar, divisor, MIN_VARIANCE);
+    StandardizerLoops.transform(x, out, mean, m2OrVar, divisor, MIN_VARIANCE, wide, scale);
   }
 
   /** The number of samples the statistics have seen. */
