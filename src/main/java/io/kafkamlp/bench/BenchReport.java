@@ -110,18 +110,19 @@ public final class BenchReport {
       List<Passthrough.Run> runs =
           r.passthrough().stream().filter(x -> x.format() == format).toList();
       if (!runs.isEmpty()) {
+        double cpu = r.passthroughCpuPerRecord(format);
         row(
             md,
             "Kafka limit (passthrough, exactly_once_v2), " + format,
             rate(r.passthroughRate(format), "records/s"),
             "runs: "
                 + join(runs.stream().map(Passthrough.Run::recordsPerSecond).toList())
-                + (Double.isNaN(r.passthroughCpuPerRecord(format))
+                + (Double.isNaN(cpu)
                     ? ""
                     : f(
                         "; CPU %.0f us per record (median; broker, producer and application all"
                             + " in the benchmark's JVM)",
-                        r.passthroughCpuPerRecord(format))));
+                        cpu)));
       }
     }
     for (SampleFormat format : SampleFormat.values()) {
@@ -166,8 +167,8 @@ public final class BenchReport {
           f(
               "pipeline JVM %.0f us + broker and producer %.0f us; cores busy: %.2f of %d; whole"
                   + " run %.0f us",
-              warm.cpu().pipelineSeconds() * 1e6 / warm.samples(),
-              warm.cpu().benchSeconds() * 1e6 / warm.samples(),
+              CpuUse.microsPer(warm.cpu().pipelineSeconds(), warm.samples()),
+              CpuUse.microsPer(warm.cpu().benchSeconds(), warm.samples()),
               warm.cpu().totalSeconds() / warm.seconds(),
               r.machine().cores(),
               r.accuracy().cpuMicrosPerSample()));

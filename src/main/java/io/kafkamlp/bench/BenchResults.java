@@ -89,7 +89,7 @@ public record BenchResults(
     return median(
         endToEnd,
         r -> r.format() == format,
-        r -> which.applyAsDouble(r.cpu()) * 1e6 / r.samplesLearned());
+        r -> CpuUse.microsPer(which.applyAsDouble(r.cpu()), r.samplesLearned()));
   }
 
   /** Median end-to-end samples/s in {@code format}; NaN if not measured. */

@@ -30,7 +30,12 @@ public record CpuUse(double pipelineSeconds, double benchSeconds) {
 
   /** Microseconds of CPU (both JVMs) per unit of work, e.g. per sample learned. */
   public double microsPer(double units) {
-    return totalSeconds() * 1e6 / units;
+    return microsPer(totalSeconds(), units);
+  }
+
+  /** Microseconds of CPU per unit of work, from {@code seconds} of CPU for {@code units}. */
+  public static double microsPer(double seconds, double units) {
+    return seconds * 1e6 / units;
   }
 
   /** This JVM's CPU time so far (all its threads), in seconds; NaN where the JVM does not say. */

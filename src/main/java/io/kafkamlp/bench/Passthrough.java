@@ -65,7 +65,7 @@ public final class Passthrough {
 
     /** Microseconds of CPU per record copied. */
     public double cpuMicrosPerRecord() {
-      return cpuSeconds * 1e6 / records;
+      return CpuUse.microsPer(cpuSeconds, records);
     }
   }
 
