@@ -121,6 +121,13 @@ final class TrainerOptions {
   @Option(names = "--snapshot-seconds", description = "...or every T seconds (default 5).")
   long snapshotSeconds = TrainerSettings.defaults().snapshotInterval().toSeconds();
 
+  @Option(
+      names = "--training-queue",
+      description =
+          "Records the stream thread may parse and log ahead of the model's training thread"
+              + " (default 1024); 0 trains on the stream thread, between Kafka's work.")
+  int trainingQueue = TrainerSettings.defaults().trainingQueue();
+
   /**
    * The sample limits of {@code --max-record-bytes} and {@code --max-features}.
    *
@@ -158,7 +165,8 @@ final class TrainerOptions {
         checkpointBatches,
         Duration.ofSeconds(checkpointSeconds),
         snapshotBatches,
-        Duration.ofSeconds(snapshotSeconds));
+        Duration.ofSeconds(snapshotSeconds),
+        trainingQueue);
   }
 
   /** The default model's spec (from the model options) and the extra models by name. */

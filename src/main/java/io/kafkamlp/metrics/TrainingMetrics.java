@@ -22,7 +22,7 @@ import org.ejml.data.FMatrixRMaj;
  * by Prometheus scrapes. Names as Prometheus shows them: {@code mlp_training_loss}, ... (see the
  * README); every meter is tagged {@code model}, per-layer ones also {@code layer}.
  *
- * <p>The stream thread publishes each model's latest numbers as one immutable {@link Status}
+ * <p>The thread that trains publishes each model's latest numbers as one immutable {@link Status}
  * through a volatile field, and gauges read that, so a scrape never sees half of a batch.
  */
 public final class TrainingMetrics implements TrainerObserver {

@@ -4,9 +4,10 @@ import io.kafkamlp.nn.Inspection;
 import io.kafkamlp.sample.Rejection;
 
 /**
- * Hears what the trainer does, for metrics. Called on the stream thread that runs the trainer:
- * implementations must be quick and thread-safe towards their readers. Observing never changes what
- * a model learns.
+ * Hears what the trainer does, for metrics. Called on the thread that trains (a task's training
+ * thread, or its stream thread when training inline; see {@link TrainingLoop}), rejections on the
+ * stream thread: implementations must be quick and thread-safe towards their readers. Observing
+ * never changes what a model learns.
  */
 public interface TrainerObserver {
 

@@ -1,10 +1,7 @@
 package io.kafkamlp.train;
 
-import io.kafkamlp.nn.Model;
 import io.kafkamlp.spec.ModelSpec;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -19,8 +16,6 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Trains the models whose records reach this task (key: model name, value: a {@link
@@ -41,13 +36,18 @@ import org.slf4j.LoggerFactory;
  * restored checkpoint plus the replayed log give exactly the state of the last commit, and training
  * is deterministic, so continuing from there gives the bits an uninterrupted run gives.
  *
+ * <p>A thread of the task's own trains ({@link TrainingLoop}, unless {@link
+ * TrainerSettings#trainingQueue()} is 0): this processor parses and logs each record and queues it,
+ * and stores the checkpoints and forwards the snapshots the training thread made, at its next
+ * record or within {@link #DRAIN} of it. A checkpoint names the last record it holds, and only the
+ * log up to there is emptied, so the stores are consistent at every commit, however far training is
+ * behind. On close the thread learns every record queued.
+ *
  * <p>Store keys: {@code <model> NUL meta} (chunk count), {@code <model> NUL <chunk, 8 digits>} in
  * the checkpoint store; {@code <model> NUL <sequence, 19 digits>} in the replay log, so a range
  * scan returns a model's records in order.
  */
 public final class TrainerProcessor implements Processor<byte[], byte[], byte[], byte[]> {
-
-  private static final Logger log = LoggerFactory.getLogger(TrainerProcessor.class);
 
   /** Name of the checkpoint store. */
   public static final String CHECKPOINT_STORE = "trainer-checkpoints";
@@ -73,13 +73,20 @@ public final class TrainerProcessor implements Processor<byte[], byte[], byte[],
    */
   static final Duration IDLE = Duration.ofSeconds(2);
 
+  /**
+   * How often the stream thread takes the training thread's outputs when no record comes: the
+   * longest a snapshot made after the last record waits to be published.
+   */
+  static final Duration DRAIN = Duration.ofMillis(100);
+
   private final Map<String, ModelSpec> specs;
   private final TrainerSettings settings;
   private final TrainerRegistry registry;
   private final TrainerObserver observer;
   private final TrainingRoute route;
-  private final Map<String, State> models = new HashMap<>();
+  private final Map<String, ModelLog> models = new HashMap<>();
   private ProcessorContext<byte[], byte[]> context;
+  private TrainingLoop loop;
   private KeyValueStore<String, byte[]> checkpoints;
   private KeyValueStore<String, byte[]> replay;
 
@@ -113,40 +120,22 @@ public final class TrainerProcessor implements Processor<byte[], byte[], byte[],
     this.route = route;
   }
 
-  /** One model's trainer and its bookkeeping. */
-  private static final class State {
-    final ModelTrainer trainer;
+  /** One model on the stream thread's side: its learner and where its stores stand. */
+  private static final class ModelLog {
+    final TrainingLoop.Learner learner;
 
-    /**
-     * Sequence of the next record to log. The log holds the sequences from {@code nextSequence -
-     * recordsSinceCheckpoint} to here: each record logged counts in both, a checkpoint empties it.
-     */
+    /** Sequence of the next record to log. */
     long nextSequence;
 
     /**
-     * Bytes logged since the checkpoint, and the size of the last checkpoint (before the first: of
-     * the untrained model's, so that the bound holds from the first record).
+     * Sequence of the oldest record still in the log: it holds those up to {@code nextSequence}.
      */
-    long replayBytes;
+    long firstLogged;
 
-    long checkpointBytes;
-    int batchesSinceCheckpoint;
-    int batchesSinceSnapshot;
-    long recordsSinceCheckpoint;
-    long recordsSinceSnapshot;
-    long lastCheckpointMillis;
-    long lastSnapshotMillis;
-    long lastRecordMillis;
     int checkpointChunks;
-    long rollbacksPublished;
 
-    State(ModelTrainer trainer, long checkpointBytes, long now, TrainerObserver observer) {
-      this.trainer = trainer;
-      this.checkpointBytes = checkpointBytes;
-      trainer.observe(observer);
-      this.lastCheckpointMillis = now;
-      // Never published: the first batch publishes at once, so serving starts without waiting.
-      this.lastSnapshotMillis = Long.MIN_VALUE / 2;
+    ModelLog(TrainingLoop.Learner learner) {
+      this.learner = learner;
     }
   }
 
@@ -156,43 +145,28 @@ public final class TrainerProcessor implements Processor<byte[], byte[], byte[],
     this.context = context;
     this.checkpoints = context.getStateStore(CHECKPOINT_STORE);
     this.replay = context.getStateStore(REPLAY_STORE);
-    restore();
+    this.loop = new TrainingLoop(settings, IDLE, "mlp-training-" + context.taskId());
+    try {
+      restore();
+    } catch (RuntimeException e) {
+      loop.close();
+      throw e;
+    }
     long every =
         Math.min(settings.snapshotInterval().toMillis(), settings.checkpointInterval().toMillis());
     context.schedule(
         Duration.ofMillis(Math.max(100, Math.min(every, IDLE.toMillis() / 2))),
         PunctuationType.WALL_CLOCK_TIME,
         this::onTimer);
-  }
-
-  /**
-   * Time-based snapshots and checkpoints for models whose records slowed down or stopped (a
-   * snapshot as soon as a model is {@link #IDLE}): neither changes what a model learns, so
-   * wall-clock timing keeps training deterministic.
-   */
-  private void onTimer(long now) {
-    for (Map.Entry<String, State> entry : models.entrySet()) {
-      State state = entry.getValue();
-      if (state.recordsSinceSnapshot > 0
-          && (elapsed(state.lastRecordMillis, now, IDLE)
-              || elapsed(state.lastSnapshotMillis, now, settings.snapshotInterval()))) {
-        snapshot(entry.getKey(), state, now, now);
-      }
-      if (state.recordsSinceCheckpoint > 0
-          && elapsed(state.lastCheckpointMillis, now, settings.checkpointInterval())) {
-        checkpoint(entry.getKey(), state);
-        state.lastCheckpointMillis = now;
-      }
+    if (loop.pipelined()) {
+      context.schedule(DRAIN, PunctuationType.WALL_CLOCK_TIME, now -> loop.drain(this::apply));
     }
   }
 
-  private void snapshot(String name, State state, long now, long timestamp) {
-    byte[] snapshot = state.trainer.snapshot(now).toBytes();
-    context.forward(new Record<>(name.getBytes(StandardCharsets.UTF_8), snapshot, timestamp));
-    state.batchesSinceSnapshot = 0;
-    state.recordsSinceSnapshot = 0;
-    state.lastSnapshotMillis = now;
-    state.rollbacksPublished = state.trainer.model().rollbacks();
+  /** Has the training loop apply the time-based snapshot and checkpoint rules, as of now. */
+  private void onTimer(long now) {
+    loop.tick(now);
+    loop.drain(this::apply);
   }
 
   /** Rebuilds every model of this task: its checkpoint, then its replay log in order. */
@@ -207,140 +181,116 @@ public final class TrainerProcessor implements Processor<byte[], byte[], byte[],
     }
     for (String name : names) {
       byte[] meta = checkpoints.get(key(name, META));
-      State state;
+      ModelLog model;
       if (meta == null) {
-        state = newState(name, now);
+        model = newModel(name, now);
       } else {
         int chunks = ByteBuffer.wrap(meta).getInt();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         for (int i = 0; i < chunks; i++) {
           bytes.writeBytes(checkpoints.get(chunkKey(name, i)));
         }
-        state = new State(ModelTrainer.restore(bytes.toByteArray()), bytes.size(), now, observer);
-        state.checkpointChunks = chunks;
+        ModelTrainer trainer = ModelTrainer.restore(bytes.toByteArray());
+        model = new ModelLog(new TrainingLoop.Learner(name, trainer, bytes.size(), now, observer));
+        model.checkpointChunks = chunks;
       }
       try (KeyValueIterator<String, byte[]> entries = replay.range(key(name, ""), key(name, "~"))) {
+        boolean first = true;
         while (entries.hasNext()) {
           KeyValue<String, byte[]> entry = entries.next();
-          state.replayBytes += entry.value.length;
-          TrainingRecord record = TrainingRecord.fromBytes(entry.value);
-          if (state.trainer.accept(record.sample(), record.validation())) {
-            state.batchesSinceCheckpoint++;
-            state.batchesSinceSnapshot++;
+          long sequence = sequenceOf(entry.key);
+          model.learner.replay(TrainingRecord.fromBytes(entry.value), entry.value.length, sequence);
+          if (first) {
+            model.firstLogged = sequence;
+            first = false;
           }
-          state.nextSequence = sequenceOf(entry.key) + 1;
-          state.recordsSinceCheckpoint++;
-          // whether a snapshot showed it before the restart is unknown: the next idle or timed
-          // snapshot shows it (at worst twice), or serving would miss it until the next record
-          state.recordsSinceSnapshot++;
+          model.nextSequence = sequence + 1;
         }
       }
-      // rollbacks of the replayed records were logged and published before the restart
-      state.rollbacksPublished = state.trainer.model().rollbacks();
-      models.put(name, state);
-      registry.register(state.trainer);
+      models.put(name, model);
+      registry.register(model.learner.trainer);
+      loop.adopt(model.learner);
     }
   }
 
-  /** A new model's state; its checkpoint size is that of the untrained model. */
-  private State newState(String name, long now) {
-    ModelTrainer trainer = newTrainer(name);
-    return new State(trainer, trainer.checkpoint().length, now, observer);
-  }
-
-  private ModelTrainer newTrainer(String name) {
+  /** A new model; its checkpoint size is that of the untrained model. */
+  private ModelLog newModel(String name, long now) {
     ModelSpec spec = specs.get(name);
     if (spec == null) {
       throw new IllegalStateException("no spec for model '" + name + "'");
     }
-    return new ModelTrainer(name, spec, settings);
+    ModelTrainer trainer = new ModelTrainer(name, spec, settings);
+    return new ModelLog(
+        new TrainingLoop.Learner(name, trainer, trainer.checkpoint().length, now, observer));
   }
 
   @Override
   public void process(Record<byte[], byte[]> record) {
     String name = new String(record.key(), StandardCharsets.UTF_8);
-    long now = context.currentSystemTimeMs();
-    State state = models.get(name);
-    if (state == null) {
-      state = newState(name, now);
-      models.put(name, state);
-      registry.register(state.trainer);
+    ModelLog model = models.get(name);
+    if (model == null) {
+      model = newModel(name, context.currentSystemTimeMs());
+      models.put(name, model);
+      registry.register(model.learner.trainer);
     }
-    state.lastRecordMillis = now;
     TrainingRecord training = TrainingRecord.fromBytes(record.value());
-    replay.put(sequenceKey(name, state.nextSequence++), record.value());
-    state.replayBytes += record.value().length;
-    state.recordsSinceCheckpoint++;
-    state.recordsSinceSnapshot++;
-    if (!state.trainer.accept(training.sample(), training.validation())) {
-      return;
-    }
-    state.batchesSinceCheckpoint++;
-    state.batchesSinceSnapshot++;
-    // a rollback is published at once: serving should not keep the state training gave up on
-    boolean rolledBack = state.trainer.model().rollbacks() != state.rollbacksPublished;
-    if (rolledBack) {
-      Model model = state.trainer.model();
-      log.warn(
-          "model '{}' diverged: {}, learning rate now {} (rollback {}; alert TrainingDiverged)",
-          name,
-          model.lastGoodStep() < 0
-              ? "no good state saved yet to go back to"
-              : "back to its last good state, of update " + model.lastGoodStep(),
-          model.learningRate(),
-          model.rollbacks());
-    }
-    if (state.batchesSinceSnapshot >= settings.snapshotEveryBatches()
-        || elapsed(state.lastSnapshotMillis, now, settings.snapshotInterval())
-        || rolledBack) {
-      snapshot(name, state, now, record.timestamp());
-    }
-    if (state.batchesSinceCheckpoint >= settings.checkpointEveryBatches()
-        || state.replayBytes >= state.checkpointBytes
-        || elapsed(state.lastCheckpointMillis, now, settings.checkpointInterval())) {
-      checkpoint(name, state);
-      state.lastCheckpointMillis = now;
-    }
+    long sequence = model.nextSequence++;
+    replay.put(sequenceKey(name, sequence), record.value());
+    loop.learn(
+        model.learner,
+        training,
+        record.value().length,
+        sequence,
+        context.currentSystemTimeMs(),
+        record.timestamp());
+    loop.drain(this::apply);
   }
 
-  private static boolean elapsed(long since, long now, Duration interval) {
-    return now - since >= interval.toMillis();
+  private void apply(TrainingLoop.Output output) {
+    if (output instanceof TrainingLoop.Snapshot snapshot) {
+      context.forward(
+          new Record<>(
+              snapshot.model().getBytes(StandardCharsets.UTF_8),
+              snapshot.bytes(),
+              snapshot.timestamp()));
+    } else if (output instanceof TrainingLoop.Checkpoint checkpoint) {
+      store(checkpoint);
+    }
   }
 
   /**
-   * Writes the trainer's state in chunks, then empties its replay log: the sequences logged since
-   * the last checkpoint, deleted by key (no scan).
+   * Writes a checkpoint's chunks, then deletes the records it holds from the replay log, by key (no
+   * scan): those logged up to its sequence.
    */
-  private void checkpoint(String name, State state) {
-    ChunkOutputStream bytes = new ChunkOutputStream(CHUNK_BYTES);
-    try {
-      state.trainer.checkpointTo(bytes);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e); // a ChunkOutputStream does not fail
-    }
-    List<byte[]> written = bytes.chunks();
+  private void store(TrainingLoop.Checkpoint checkpoint) {
+    String name = checkpoint.model();
+    ModelLog model = models.get(name);
+    List<byte[]> written = checkpoint.chunks();
     int chunks = written.size();
     for (int i = 0; i < chunks; i++) {
       checkpoints.put(chunkKey(name, i), written.get(i));
     }
-    for (int i = chunks; i < state.checkpointChunks; i++) {
+    for (int i = chunks; i < model.checkpointChunks; i++) {
       checkpoints.delete(chunkKey(name, i));
     }
     checkpoints.put(key(name, META), ByteBuffer.allocate(Integer.BYTES).putInt(chunks).array());
-    state.checkpointChunks = chunks;
-    state.checkpointBytes = bytes.size();
-    long first = state.nextSequence - state.recordsSinceCheckpoint;
-    for (long sequence = first; sequence < state.nextSequence; sequence++) {
+    model.checkpointChunks = chunks;
+    for (long sequence = model.firstLogged; sequence <= checkpoint.throughSequence(); sequence++) {
       replay.delete(sequenceKey(name, sequence));
     }
-    state.replayBytes = 0;
-    state.batchesSinceCheckpoint = 0;
-    state.recordsSinceCheckpoint = 0;
+    model.firstLogged = checkpoint.throughSequence() + 1;
   }
 
+  /**
+   * Lets the training thread learn every record this task processed, so that the trainers hold what
+   * Kafka Streams commits on close (see {@link TrainerRegistry}).
+   */
   @Override
   public void close() {
-    models.values().forEach(state -> registry.unregister(state.trainer));
+    if (loop != null) {
+      loop.close();
+    }
+    models.values().forEach(model -> registry.unregister(model.learner.trainer));
   }
 
   private static String key(String model, String suffix) {

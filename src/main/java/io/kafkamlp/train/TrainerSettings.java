@@ -16,6 +16,8 @@ import java.time.Duration;
  *     arrive
  * @param snapshotEveryBatches a snapshot to the model-snapshots topic after this many batches...
  * @param snapshotInterval ...or once this much time has passed since the last
+ * @param trainingQueue records the stream thread may log ahead of the training thread, which then
+ *     trains beside Kafka's work instead of between it; 0 trains on the stream thread
  */
 public record TrainerSettings(
     double validationFraction,
@@ -24,7 +26,11 @@ public record TrainerSettings(
     int checkpointEveryBatches,
     Duration checkpointInterval,
     int snapshotEveryBatches,
-    Duration snapshotInterval) {
+    Duration snapshotInterval,
+    int trainingQueue) {
+
+  /** Records the stream thread may log ahead of training, by default. */
+  public static final int DEFAULT_TRAINING_QUEUE = 1024;
 
   public TrainerSettings {
     if (!(validationFraction >= 0 && validationFraction < 1)) {
@@ -38,11 +44,48 @@ public record TrainerSettings(
     if (windowBatches < 1 || checkpointEveryBatches < 1 || snapshotEveryBatches < 1) {
       throw new IllegalArgumentException("window, checkpoint and snapshot counts must be >= 1");
     }
+    if (trainingQueue < 0) {
+      throw new IllegalArgumentException("training queue must be >= 0, got " + trainingQueue);
+    }
+  }
+
+  /** These settings with the default training queue. */
+  public TrainerSettings(
+      double validationFraction,
+      double normalizerForgetting,
+      int windowBatches,
+      int checkpointEveryBatches,
+      Duration checkpointInterval,
+      int snapshotEveryBatches,
+      Duration snapshotInterval) {
+    this(
+        validationFraction,
+        normalizerForgetting,
+        windowBatches,
+        checkpointEveryBatches,
+        checkpointInterval,
+        snapshotEveryBatches,
+        snapshotInterval,
+        DEFAULT_TRAINING_QUEUE);
+  }
+
+  /** These settings with another training queue; 0 trains on the stream thread. */
+  public TrainerSettings withTrainingQueue(int records) {
+    return new TrainerSettings(
+        validationFraction,
+        normalizerForgetting,
+        windowBatches,
+        checkpointEveryBatches,
+        checkpointInterval,
+        snapshotEveryBatches,
+        snapshotInterval,
+        records);
   }
 
   /**
    * 10% validation, exact statistics, windows of 100 batches, checkpoints every 200 batches or 30
-   * s, snapshots every 50 batches or 5 s.
+   * s, snapshots every 50 batches or 5 s, a training thread with a queue of {@value
+   * #DEFAULT_TRAINING_QUEUE} records.
    */
   public static TrainerSettings defaults() {
     return new TrainerSettings(0.1, 0, 100, 200, Duration.ofSeconds(30), 50, Duration.ofSeconds(5));

@@ -43,7 +43,8 @@ class BadInputFuzzTest {
   private static final ModelSpec SPEC =
       ModelSpec.defaults().with("layers", "4,8,3").withBatchSize(4).with("lr", "0.05");
   private static final TrainerSettings SETTINGS =
-      new TrainerSettings(0.1, 0, 10, 20, Duration.ofHours(1), 10, Duration.ofHours(1));
+      new TrainerSettings(0.1, 0, 10, 20, Duration.ofHours(1), 10, Duration.ofHours(1))
+          .withTrainingQueue(0);
   private static final int BAD = 10_000;
 
   @TempDir Path stateDir;

@@ -68,7 +68,8 @@ class ExplodingLearningRateTest {
 
   /** 10% validation; checkpoints every 20 batches, snapshots every 10. */
   static final TrainerSettings SETTINGS =
-      new TrainerSettings(0.1, 0, 10, 20, Duration.ofHours(1), 10, Duration.ofHours(1));
+      new TrainerSettings(0.1, 0, 10, 20, Duration.ofHours(1), 10, Duration.ofHours(1))
+          .withTrainingQueue(0);
 
   @TempDir Path stateDir;
 
@@ -175,7 +176,8 @@ class ExplodingLearningRateTest {
     // snapshots only by count, and the count never reached: what is published comes from the
     // first batch (serving starts at once) and from the rollbacks
     TrainerSettings rare =
-        new TrainerSettings(0.1, 0, 10, 20, Duration.ofHours(1), 100_000, Duration.ofHours(1));
+        new TrainerSettings(0.1, 0, 10, 20, Duration.ofHours(1), 100_000, Duration.ofHours(1))
+            .withTrainingQueue(0);
     PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     TrainerRegistry trainers = new TrainerRegistry();
     List<ModelSnapshot> published;

@@ -55,7 +55,8 @@ class TrainerTopologyTest {
 
   /** Snapshot after every batch; 25% validation. */
   static final TrainerSettings SETTINGS =
-      new TrainerSettings(0.25, 0, 10, 3, Duration.ofHours(1), 1, Duration.ofHours(1));
+      new TrainerSettings(0.25, 0, 10, 3, Duration.ofHours(1), 1, Duration.ofHours(1))
+          .withTrainingQueue(0);
 
   @TempDir Path stateDir;
 

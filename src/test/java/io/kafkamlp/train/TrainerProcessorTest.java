@@ -24,9 +24,13 @@ class TrainerProcessorTest {
 
   static final ModelSpec SPEC = ModelTrainerTest.SPEC;
 
-  /** Checkpoint every 3 batches, snapshot every 2; no time triggers. */
+  /** Checkpoint every 3 batches, snapshot every 2; no time triggers; training inline. */
   static final TrainerSettings SETTINGS =
-      new TrainerSettings(0.2, 0, 10, 3, Duration.ofDays(1), 2, Duration.ofDays(1));
+      new TrainerSettings(0.2, 0, 10, 3, Duration.ofDays(1), 2, Duration.ofDays(1))
+          .withTrainingQueue(0);
+
+  /** The same with a training thread that may run 8 records behind. */
+  static final TrainerSettings PIPELINED = SETTINGS.withTrainingQueue(8);
 
   /** The stores as Kafka Streams would restore them from their changelogs. */
   private final KeyValueStore<String, byte[]> checkpoints =
@@ -70,19 +74,38 @@ class TrainerProcessorTest {
 
   @Test
   void shouldEndWithSameBitsWhenRestartedBetweenAnyRecords() {
-    List<Sample> data = ModelTrainerTest.samples(100, 5);
+    assertArrayEquals(uninterruptedBits(), bitsOfLives(SETTINGS));
+  }
+
+  @Test
+  void shouldEndWithSameBitsWhenPipelinedLivesEndBetweenAnyRecords() {
+    // Whatever the training thread had learned, stored or not when a life ended, its stores hold
+    // a checkpoint and the log after it.
+    byte[] expected = uninterruptedBits();
+    for (int run = 0; run < 5; run++) {
+      assertArrayEquals(expected, bitsOfLives(PIPELINED), "run " + run);
+    }
+  }
+
+  /** The bits after 100 records (every fifth validation) in one life, trained inline. */
+  private byte[] uninterruptedBits() {
     TrainerRegistry uninterrupted = new TrainerRegistry();
     MockProcessorContext<byte[], byte[]> onlyLife = new MockProcessorContext<>();
     onlyLife.setCurrentSystemTimeMs(0);
     TrainerProcessor single = start(uninterrupted, onlyLife);
+    List<Sample> data = ModelTrainerTest.samples(100, 5);
     for (int i = 0; i < data.size(); i++) {
       single.process(record(data.get(i), i % 5 == 0));
     }
-    byte[] expected = uninterrupted.trainers().get("default").checkpoint();
+    return uninterrupted.trainers().get("default").checkpoint();
+  }
 
-    // Four lives over fresh stores, cut at arbitrary points, mid-batch and mid-checkpoint-cycle.
-    checkpoints.close();
-    replay.close();
+  /**
+   * The bits after the same 100 records in four lives over fresh stores, cut at arbitrary points,
+   * mid-batch and mid-checkpoint-cycle; a pipelined life also drains at every tenth record.
+   */
+  private static byte[] bitsOfLives(TrainerSettings settings) {
+    List<Sample> data = ModelTrainerTest.samples(100, 5);
     KeyValueStore<String, byte[]> freshCheckpoints = store(TrainerProcessor.CHECKPOINT_STORE);
     KeyValueStore<String, byte[]> freshReplay = store(TrainerProcessor.REPLAY_STORE);
     int[] cuts = {0, 17, 46, 71, 100};
@@ -90,22 +113,23 @@ class TrainerProcessorTest {
     for (int life = 0; life < 4; life++) {
       MockProcessorContext<byte[], byte[]> context = new MockProcessorContext<>();
       context.setCurrentSystemTimeMs(0);
-      context.setCurrentSystemTimeMs(0);
       freshCheckpoints.init(context.getStateStoreContext(), freshCheckpoints);
       freshReplay.init(context.getStateStoreContext(), freshReplay);
       context.addStateStore(freshCheckpoints);
       context.addStateStore(freshReplay);
       last = new TrainerRegistry();
-      TrainerProcessor processor = new TrainerProcessor(Map.of("default", SPEC), SETTINGS, last);
+      TrainerProcessor processor = new TrainerProcessor(Map.of("default", SPEC), settings, last);
       processor.init(context);
       for (int i = cuts[life]; i < cuts[life + 1]; i++) {
         processor.process(record(data.get(i), i % 5 == 0));
+        if (i % 10 == 0 && context.scheduledPunctuators().size() > 1) {
+          context.scheduledPunctuators().get(1).getPunctuator().punctuate(0);
+        }
       }
       last.beginShutdown();
       processor.close();
     }
-
-    assertArrayEquals(expected, last.trainers().get("default").checkpoint());
+    return last.trainers().get("default").checkpoint();
   }
 
   @Test
@@ -136,7 +160,8 @@ class TrainerProcessorTest {
     // No count or time trigger: only the replay log's size makes checkpoints.
     TrainerSettings bySize =
         new TrainerSettings(
-            0.2, 0, 10, Integer.MAX_VALUE, Duration.ofDays(1), 2, Duration.ofDays(1));
+                0.2, 0, 10, Integer.MAX_VALUE, Duration.ofDays(1), 2, Duration.ofDays(1))
+            .withTrainingQueue(0);
     MockProcessorContext<byte[], byte[]> context = new MockProcessorContext<>();
     context.setCurrentSystemTimeMs(0);
     TrainerRegistry registry = new TrainerRegistry();
@@ -210,6 +235,28 @@ class TrainerProcessorTest {
     ModelSnapshot last =
         ModelSnapshot.fromBytes(forwarded.get(forwarded.size() - 1).record().value());
     return RunningStandardizer.fromBytes(last.normalizer()).count();
+  }
+
+  @Test
+  void shouldForwardTheSnapshotsOfInlineTrainingWhenPipelined() throws InterruptedException {
+    MockProcessorContext<byte[], byte[]> context = new MockProcessorContext<>();
+    context.setCurrentSystemTimeMs(0);
+    TrainerProcessor processor = start(new TrainerRegistry(), context, PIPELINED);
+    ModelTrainerTest.samples(20, 8).forEach(s -> processor.process(record(s, false)));
+
+    // the training thread's snapshots reach the stream thread at its drain punctuation
+    var drain = context.scheduledPunctuators().get(1);
+    assertEquals(TrainerProcessor.DRAIN, drain.getInterval());
+    for (int wait = 0; wait < 500 && context.forwarded().size() < 3; wait++) {
+      drain.getPunctuator().punctuate(0);
+      Thread.sleep(10);
+    }
+
+    List<ModelSnapshot> snapshots =
+        context.forwarded().stream().map(f -> ModelSnapshot.fromBytes(f.record().value())).toList();
+    assertEquals(List.of(1L, 3L, 5L), snapshots.stream().map(ModelSnapshot::version).toList());
+    assertEquals(20, snapshots.get(2).samplesTrained());
+    processor.close();
   }
 
   @Test

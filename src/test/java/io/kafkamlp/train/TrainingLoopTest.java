@@ -1,0 +1,150 @@
+package io.kafkamlp.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kafkamlp.sample.Sample;
+import io.kafkamlp.sample.TargetKind;
+import io.kafkamlp.serve.ModelSnapshot;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The training loop: a training thread must give exactly what training inline gives. */
+class TrainingLoopTest {
+
+  /** Checkpoint every 3 batches, snapshot every 2; no time triggers but the idle one. */
+  private static final TrainerSettings SETTINGS =
+      new TrainerSettings(0.2, 0, 10, 3, Duration.ofDays(1), 2, Duration.ofDays(1));
+
+  private static final Duration IDLE = Duration.ofSeconds(2);
+
+  /** What a loop produced, in order, and the trainer's final state. */
+  private record Outcome(List<String> outputs, byte[] checkpoint) {}
+
+  /**
+   * Feeds 150 records (every fifth validation), 40 at each clock reading, ticks 2.5 s after every
+   * 40th (the model is then idle), drains after every record.
+   */
+  private static Outcome run(int queue) {
+    List<Sample> data = ModelTrainerTest.samples(150, 21);
+    ModelTrainer trainer = new ModelTrainer("default", TrainerProcessorTest.SPEC, SETTINGS);
+    TrainingLoop.Learner learner =
+        new TrainingLoop.Learner(
+            "default", trainer, trainer.checkpoint().length, 0, TrainerObserver.NONE);
+    List<String> outputs = new ArrayList<>();
+    try (TrainingLoop loop =
+        new TrainingLoop(SETTINGS.withTrainingQueue(queue), IDLE, "test-trainer")) {
+      for (int i = 0; i < data.size(); i++) {
+        TrainingRecord record = new TrainingRecord(data.get(i), i % 5 == 0);
+        long now = 3_000L * (i / 40);
+        loop.learn(learner, record, record.toBytes().length, i, now, 1_000L + i);
+        if (i % 40 == 39) {
+          loop.tick(now + 2_500);
+        }
+        loop.drain(output -> outputs.add(describe(output)));
+      }
+      loop.close();
+      loop.drain(output -> outputs.add(describe(output)));
+    }
+    return new Outcome(outputs, trainer.checkpoint());
+  }
+
+  private static String describe(TrainingLoop.Output output) {
+    if (output instanceof TrainingLoop.Snapshot s) {
+      ModelSnapshot snapshot = ModelSnapshot.fromBytes(s.bytes());
+      return "snapshot v" + snapshot.version() + " at " + s.timestamp();
+    }
+    TrainingLoop.Checkpoint c = (TrainingLoop.Checkpoint) output;
+    int bytes = c.chunks().stream().mapToInt(chunk -> chunk.length).sum();
+    assertEquals(c.bytes(), bytes, "chunk sizes add up");
+    return "checkpoint through " + c.throughSequence() + ", " + bytes + " bytes";
+  }
+
+  @Test
+  void shouldProduceWhatInlineTrainingProducesWhenPipelined() {
+    Outcome inline = run(0);
+    assertTrue(inline.outputs().size() > 10, "snapshots and checkpoints: " + inline.outputs());
+    // batches of 4 training records; records 0, 5, 10, ... are validation
+    assertEquals("snapshot v1 at 1004", inline.outputs().get(0), "the first batch publishes");
+    assertTrue(
+        inline.outputs().stream().anyMatch(o -> o.startsWith("checkpoint through 14,")),
+        "the third batch ends at record 14: " + inline.outputs());
+
+    for (int queue : new int[] {1, 7, 1024}) {
+      Outcome pipelined = run(queue);
+      assertEquals(inline.outputs(), pipelined.outputs(), "queue " + queue);
+      assertArrayEquals(inline.checkpoint(), pipelined.checkpoint(), "queue " + queue);
+    }
+  }
+
+  @Test
+  void shouldLearnEveryQueuedRecordBeforeClosing() {
+    List<Sample> data = ModelTrainerTest.samples(400, 22);
+    ModelTrainer trainer = new ModelTrainer("default", TrainerProcessorTest.SPEC, SETTINGS);
+    TrainingLoop.Learner learner =
+        new TrainingLoop.Learner("default", trainer, 1 << 20, 0, TrainerObserver.NONE);
+    TrainingLoop loop = new TrainingLoop(SETTINGS.withTrainingQueue(64), IDLE, "test-trainer");
+    assertTrue(loop.pipelined());
+    for (int i = 0; i < data.size(); i++) {
+      loop.learn(learner, new TrainingRecord(data.get(i), false), 100, i, 0, 0);
+    }
+    loop.close();
+    assertEquals(400, trainer.samplesTrained());
+    assertEquals(399, learner.lastSequence);
+  }
+
+  @Test
+  void shouldRethrowOnTheStreamThreadWhenTrainingFails() {
+    ModelTrainer trainer = new ModelTrainer("default", TrainerProcessorTest.SPEC, SETTINGS);
+    TrainingLoop.Learner learner =
+        new TrainingLoop.Learner("default", trainer, 1 << 20, 0, TrainerObserver.NONE);
+    TrainingLoop loop = new TrainingLoop(SETTINGS.withTrainingQueue(4), IDLE, "test-trainer");
+    // a sample of the wrong width: the router never lets one through; here it stands for a bug
+    Sample wrong = new Sample("default", new float[3], TargetKind.LABEL, new float[] {1});
+    loop.learn(learner, new TrainingRecord(wrong, false), 100, 0, 0, 0);
+
+    IllegalStateException failure =
+        assertThrows(
+            IllegalStateException.class,
+            () -> {
+              for (int i = 0; i < 1_000; i++) {
+                loop.drain(output -> {});
+                Thread.sleep(10);
+              }
+            });
+    assertTrue(failure.getMessage().contains("test-trainer"), failure.getMessage());
+    assertInstanceOf(IllegalArgumentException.class, failure.getCause());
+    assertThrows(
+        IllegalStateException.class,
+        () -> loop.learn(learner, new TrainingRecord(wrong, false), 100, 1, 0, 0),
+        "a failed loop takes no more records");
+    loop.close(); // returns: the thread is gone
+    assertEquals(0, trainer.samplesTrained());
+  }
+
+  @Test
+  void shouldTrainOnTheCallersThreadWhenTheQueueIsZero() {
+    ModelTrainer trainer = new ModelTrainer("default", TrainerProcessorTest.SPEC, SETTINGS);
+    TrainingLoop.Learner learner =
+        new TrainingLoop.Learner("default", trainer, 1 << 20, 0, TrainerObserver.NONE);
+    TrainingLoop loop = new TrainingLoop(SETTINGS.withTrainingQueue(0), IDLE, "unused");
+    assertFalse(loop.pipelined());
+    List<TrainingLoop.Output> outputs = new ArrayList<>();
+    for (Sample sample : ModelTrainerTest.samples(4, 23)) {
+      loop.learn(learner, new TrainingRecord(sample, false), 100, 0, 0, 7);
+    }
+    loop.drain(outputs::add);
+
+    assertEquals(4, trainer.samplesTrained(), "learned within learn()");
+    assertEquals(1, outputs.size(), "the first batch's snapshot, at once");
+    assertSame(TrainingLoop.Snapshot.class, outputs.get(0).getClass());
+    assertEquals(7, ((TrainingLoop.Snapshot) outputs.get(0)).timestamp());
+  }
+}
