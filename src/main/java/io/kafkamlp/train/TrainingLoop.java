@@ -252,9 +252,7 @@ final class TrainingLoop implements AutoCloseable {
       for (Command command = inbox.take(); command != Stop.INSTANCE; command = inbox.take()) {
         handle(command);
       }
-    } catch (InterruptedException e) {
-      failure = e;
-    } catch (Throwable t) { // NOPMD: any failure must reach the stream thread, which rethrows it
+    } catch (Throwable t) { // an interrupt too: the stream thread rethrows it at its next call
       failure = t;
     }
   }
