@@ -4,14 +4,17 @@ import io.kafkamlp.nn.Inspection;
 import io.kafkamlp.sample.Rejection;
 import io.kafkamlp.train.ModelTrainer;
 import io.kafkamlp.train.TrainerObserver;
+import io.kafkamlp.train.TrainingQueue;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
@@ -49,6 +52,7 @@ public final class TrainingMetrics implements TrainerObserver {
   private final Histogram gradients;
   private final Map<String, ModelMeters> models = new ConcurrentHashMap<>();
   private final Map<String, Counter> rejected = new ConcurrentHashMap<>();
+  private final Map<String, List<Meter>> queues = new ConcurrentHashMap<>();
 
   /**
    * @param prometheus the registry under {@code registry}, for the two value histograms, whose
@@ -128,6 +132,42 @@ public final class TrainingMetrics implements TrainerObserver {
             trainer.validationAccuracy(),
             trainer.validationLoss(),
             firstLayer);
+  }
+
+  /**
+   * Meters of a task's training queue, tagged {@code task}: {@code mlp_training_queue_records},
+   * {@code mlp_training_starved_seconds_total} (the training thread waited for records: Kafka's
+   * side was the limit) and {@code mlp_training_queue_full_seconds_total} (the stream thread waited
+   * for room: training was).
+   */
+  @Override
+  public void onQueueOpened(TrainingQueue queue) {
+    onQueueClosed(queue); // meters of the task's earlier queue would go on reading that one
+    queues.put(
+        queue.task(),
+        List.of(
+            Gauge.builder("mlp.training.queue.records", queue, q -> q.queued())
+                .description("Records logged and waiting for the training thread")
+                .tag("task", queue.task())
+                .register(registry),
+            FunctionCounter.builder("mlp.training.starved", queue, TrainingQueue::starvedSeconds)
+                .description("Time the training thread waited for records")
+                .baseUnit("seconds")
+                .tag("task", queue.task())
+                .register(registry),
+            FunctionCounter.builder("mlp.training.queue.full", queue, TrainingQueue::fullSeconds)
+                .description("Time the stream thread waited for room in the training queue")
+                .baseUnit("seconds")
+                .tag("task", queue.task())
+                .register(registry)));
+  }
+
+  @Override
+  public void onQueueClosed(TrainingQueue queue) {
+    List<Meter> meters = queues.remove(queue.task());
+    if (meters != null) {
+      meters.forEach(registry::remove);
+    }
   }
 
   @Override

@@ -29,6 +29,12 @@ public interface TrainerObserver {
   default void onBatch(
       ModelTrainer trainer, long stepNanos, boolean skipped, Inspection inspection) {}
 
+  /** When a task starts training on a thread of its own; read the queue until it closes. */
+  default void onQueueOpened(TrainingQueue queue) {}
+
+  /** When that task closed. */
+  default void onQueueClosed(TrainingQueue queue) {}
+
   /** After a record was sent to the dead-letter topic. */
   default void onRejected(Rejection rejection) {}
 }

@@ -145,7 +145,7 @@ public final class TrainerProcessor implements Processor<byte[], byte[], byte[],
     this.context = context;
     this.checkpoints = context.getStateStore(CHECKPOINT_STORE);
     this.replay = context.getStateStore(REPLAY_STORE);
-    this.loop = new TrainingLoop(settings, IDLE, "mlp-training-" + context.taskId());
+    this.loop = new TrainingLoop(settings, IDLE, context.taskId().toString());
     try {
       restore();
     } catch (RuntimeException e) {
@@ -160,6 +160,7 @@ public final class TrainerProcessor implements Processor<byte[], byte[], byte[],
         this::onTimer);
     if (loop.pipelined()) {
       context.schedule(DRAIN, PunctuationType.WALL_CLOCK_TIME, now -> loop.drain(this::apply));
+      observer.onQueueOpened(loop);
     }
   }
 
@@ -289,6 +290,9 @@ public final class TrainerProcessor implements Processor<byte[], byte[], byte[],
   public void close() {
     if (loop != null) {
       loop.close();
+      if (loop.pipelined()) {
+        observer.onQueueClosed(loop);
+      }
     }
     models.values().forEach(model -> registry.unregister(model.learner.trainer));
   }

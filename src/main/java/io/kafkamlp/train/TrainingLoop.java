@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * <p>Learn, tick, drain and close from one thread (the stream thread); {@link Learner}s are owned
  * by the loop once queued.
  */
-final class TrainingLoop implements AutoCloseable {
+final class TrainingLoop implements TrainingQueue, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(TrainingLoop.class);
 
@@ -54,22 +54,30 @@ final class TrainingLoop implements AutoCloseable {
   private final Queue<Output> outbox = new ConcurrentLinkedQueue<>();
   private final BlockingQueue<Command> inbox;
   private final Thread thread;
+  private final String task;
   private volatile Throwable failure;
+
+  /** Written by the training thread only. */
+  private volatile long starvedNanos;
+
+  /** Written by the stream thread only. */
+  private volatile long fullNanos;
 
   /**
    * @param idle how long a model's records must have stopped for it to publish at the next tick
-   * @param threadName name of the training thread, if {@link TrainerSettings#trainingQueue()} asks
-   *     for one
+   * @param task the task it trains for; its training thread is {@code mlp-training-<task>}, if
+   *     {@link TrainerSettings#trainingQueue()} asks for one
    */
-  TrainingLoop(TrainerSettings settings, Duration idle, String threadName) {
+  TrainingLoop(TrainerSettings settings, Duration idle, String task) {
     this.settings = settings;
     this.idle = idle;
+    this.task = task;
     if (settings.trainingQueue() == 0) {
       this.inbox = null;
       this.thread = null;
     } else {
       this.inbox = new ArrayBlockingQueue<>(settings.trainingQueue());
-      this.thread = new Thread(this::run, threadName);
+      this.thread = new Thread(this::run, "mlp-training-" + task);
       thread.setDaemon(true);
       thread.start();
     }
@@ -196,6 +204,31 @@ final class TrainingLoop implements AutoCloseable {
     rethrowFailure();
   }
 
+  @Override
+  public String task() {
+    return task;
+  }
+
+  @Override
+  public int queued() {
+    return inbox == null ? 0 : inbox.size();
+  }
+
+  @Override
+  public int capacity() {
+    return settings.trainingQueue();
+  }
+
+  @Override
+  public double starvedSeconds() {
+    return starvedNanos / 1e9;
+  }
+
+  @Override
+  public double fullSeconds() {
+    return fullNanos / 1e9;
+  }
+
   /** Whether a thread trains (the queue is not 0). */
   boolean pipelined() {
     return thread != null;
@@ -230,10 +263,15 @@ final class TrainingLoop implements AutoCloseable {
       return;
     }
     rethrowFailure();
+    if (inbox.offer(command)) {
+      return;
+    }
+    long start = System.nanoTime();
     try {
       while (!inbox.offer(command, WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
         rethrowFailure();
       }
+      fullNanos += System.nanoTime() - start;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptException(e);
@@ -249,12 +287,22 @@ final class TrainingLoop implements AutoCloseable {
 
   private void run() {
     try {
-      for (Command command = inbox.take(); command != Stop.INSTANCE; command = inbox.take()) {
+      for (Command command = next(); command != Stop.INSTANCE; command = next()) {
         handle(command);
       }
     } catch (Throwable t) { // an interrupt too: the stream thread rethrows it at its next call
       failure = t;
     }
+  }
+
+  private Command next() throws InterruptedException {
+    Command command = inbox.poll();
+    if (command == null) {
+      long start = System.nanoTime();
+      command = inbox.take();
+      starvedNanos += System.nanoTime() - start;
+    }
+    return command;
   }
 
   private void handle(Command command) {

@@ -1,15 +1,18 @@
 package io.kafkamlp.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kafkamlp.sample.Sample;
 import io.kafkamlp.train.ModelTrainer;
 import io.kafkamlp.train.TestSamples;
 import io.kafkamlp.train.TrainerSettings;
+import io.kafkamlp.train.TrainingQueue;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Arrays;
@@ -48,6 +51,69 @@ class TrainingMetricsTest {
     FMatrixRMaj second = metrics.firstLayerWeights("default");
     assertNotSame(first, second);
     assertArrayEquals(weights(trainer), second.data);
+    registry.close();
+  }
+
+  /** A queue whose figures the test sets. */
+  private static final class FixedQueue implements TrainingQueue {
+    final String task;
+    int queued;
+    double starved;
+    double full;
+
+    FixedQueue(String task) {
+      this.task = task;
+    }
+
+    @Override
+    public String task() {
+      return task;
+    }
+
+    @Override
+    public int queued() {
+      return queued;
+    }
+
+    @Override
+    public int capacity() {
+      return 1024;
+    }
+
+    @Override
+    public double starvedSeconds() {
+      return starved;
+    }
+
+    @Override
+    public double fullSeconds() {
+      return full;
+    }
+  }
+
+  @Test
+  void shouldExposeEachTasksTrainingQueueWhileItIsOpen() {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    TrainingMetrics metrics = new TrainingMetrics(registry, registry.getPrometheusRegistry());
+    FixedQueue queue = new FixedQueue("0_0");
+    metrics.onQueueOpened(queue);
+    queue.queued = 17;
+    queue.starved = 1.5;
+    queue.full = 42.25;
+
+    String text = registry.scrape();
+    assertTrue(text.contains("mlp_training_queue_records{task=\"0_0\"} 17.0"), text);
+    assertTrue(text.contains("mlp_training_starved_seconds_total{task=\"0_0\"} 1.5"), text);
+    assertTrue(text.contains("mlp_training_queue_full_seconds_total{task=\"0_0\"} 42.25"), text);
+
+    // the task closes and opens again (a rebalance): the meters read the new queue
+    metrics.onQueueClosed(queue);
+    assertFalse(registry.scrape().contains("mlp_training_queue"), "removed with its task");
+    FixedQueue reopened = new FixedQueue("0_0");
+    metrics.onQueueOpened(reopened);
+    reopened.queued = 3;
+    assertTrue(registry.scrape().contains("mlp_training_queue_records{task=\"0_0\"} 3.0"));
+    assertEquals(3, registry.get("mlp.training.queue.records").gauge().value());
     registry.close();
   }
 

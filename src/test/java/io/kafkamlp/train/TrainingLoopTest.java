@@ -39,8 +39,7 @@ class TrainingLoopTest {
         new TrainingLoop.Learner(
             "default", trainer, trainer.checkpoint().length, 0, TrainerObserver.NONE);
     List<String> outputs = new ArrayList<>();
-    try (TrainingLoop loop =
-        new TrainingLoop(SETTINGS.withTrainingQueue(queue), IDLE, "test-trainer")) {
+    try (TrainingLoop loop = new TrainingLoop(SETTINGS.withTrainingQueue(queue), IDLE, "9_9")) {
       for (int i = 0; i < data.size(); i++) {
         TrainingRecord record = new TrainingRecord(data.get(i), i % 5 == 0);
         long now = 3_000L * (i / 40);
@@ -90,7 +89,7 @@ class TrainingLoopTest {
     ModelTrainer trainer = new ModelTrainer("default", TrainerProcessorTest.SPEC, SETTINGS);
     TrainingLoop.Learner learner =
         new TrainingLoop.Learner("default", trainer, 1 << 20, 0, TrainerObserver.NONE);
-    TrainingLoop loop = new TrainingLoop(SETTINGS.withTrainingQueue(64), IDLE, "test-trainer");
+    TrainingLoop loop = new TrainingLoop(SETTINGS.withTrainingQueue(64), IDLE, "9_9");
     assertTrue(loop.pipelined());
     for (int i = 0; i < data.size(); i++) {
       loop.learn(learner, new TrainingRecord(data.get(i), false), 100, i, 0, 0);
@@ -101,11 +100,33 @@ class TrainingLoopTest {
   }
 
   @Test
+  void shouldCountTheTimeEachSideWaitedForTheOther() throws InterruptedException {
+    ModelTrainer trainer = new ModelTrainer("default", TrainerProcessorTest.SPEC, SETTINGS);
+    TrainingLoop.Learner learner =
+        new TrainingLoop.Learner("default", trainer, 1 << 20, 0, TrainerObserver.NONE);
+    TrainingLoop loop = new TrainingLoop(SETTINGS.withTrainingQueue(4), IDLE, "9_9");
+    assertEquals("9_9", loop.task());
+    assertEquals(4, loop.capacity());
+    Thread.sleep(100); // no records: the training thread waits
+    List<Sample> data = ModelTrainerTest.samples(400, 24);
+    for (int i = 0; i < data.size(); i++) {
+      // far faster than training: the queue fills and the stream thread waits
+      loop.learn(learner, new TrainingRecord(data.get(i), false), 100, i, 0, 0);
+      assertTrue(loop.queued() <= 4);
+    }
+    loop.close();
+
+    assertTrue(loop.starvedSeconds() >= 0.09, "starved " + loop.starvedSeconds() + " s");
+    assertTrue(loop.fullSeconds() > 0, "full " + loop.fullSeconds() + " s");
+    assertEquals(0, loop.queued());
+  }
+
+  @Test
   void shouldRethrowOnTheStreamThreadWhenTrainingFails() {
     ModelTrainer trainer = new ModelTrainer("default", TrainerProcessorTest.SPEC, SETTINGS);
     TrainingLoop.Learner learner =
         new TrainingLoop.Learner("default", trainer, 1 << 20, 0, TrainerObserver.NONE);
-    TrainingLoop loop = new TrainingLoop(SETTINGS.withTrainingQueue(4), IDLE, "test-trainer");
+    TrainingLoop loop = new TrainingLoop(SETTINGS.withTrainingQueue(4), IDLE, "9_9");
     // a sample of the wrong width: the router never lets one through; here it stands for a bug
     Sample wrong = new Sample("default", new float[3], TargetKind.LABEL, new float[] {1});
     loop.learn(learner, new TrainingRecord(wrong, false), 100, 0, 0, 0);
@@ -119,7 +140,7 @@ class TrainingLoopTest {
                 Thread.sleep(10);
               }
             });
-    assertTrue(failure.getMessage().contains("test-trainer"), failure.getMessage());
+    assertTrue(failure.getMessage().contains("mlp-training-9_9"), failure.getMessage());
     assertInstanceOf(IllegalArgumentException.class, failure.getCause());
     assertThrows(
         IllegalStateException.class,
@@ -134,7 +155,7 @@ class TrainingLoopTest {
     ModelTrainer trainer = new ModelTrainer("default", TrainerProcessorTest.SPEC, SETTINGS);
     TrainingLoop.Learner learner =
         new TrainingLoop.Learner("default", trainer, 1 << 20, 0, TrainerObserver.NONE);
-    TrainingLoop loop = new TrainingLoop(SETTINGS.withTrainingQueue(0), IDLE, "unused");
+    TrainingLoop loop = new TrainingLoop(SETTINGS.withTrainingQueue(0), IDLE, "9_9");
     assertFalse(loop.pipelined());
     List<TrainingLoop.Output> outputs = new ArrayList<>();
     for (Sample sample : ModelTrainerTest.samples(4, 23)) {
