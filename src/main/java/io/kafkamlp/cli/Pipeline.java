@@ -260,8 +260,8 @@ final class Pipeline implements AutoCloseable {
 
   /**
    * The trainer application's Kafka Streams config: {@link #common} with {@code exactly_once_v2}
-   * and a commit every second. The one source of these settings: {@code bench} measures Kafka's own
-   * limit (a passthrough) with them too.
+   * and a commit every 3 seconds. The one source of these settings: {@code bench} measures Kafka's
+   * own limit (a passthrough) with them too.
    */
   static Properties trainerConfig(
       KafkaClients kafka,
@@ -271,7 +271,15 @@ final class Pipeline implements AutoCloseable {
       Path stateDir) {
     Properties props = common(kafka, limits, streamsConfig, applicationId, stateDir);
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
+    // Each commit flushes what the stores' caches hold (the last checkpoint's chunks, the replay
+    // log's records since) and waits for the transaction's round trips, while the training thread
+    // lives off its queue. Every 3 s instead of every second, a checkpoint that a later one
+    // overwrites in the cache and records logged and deleted within a commit never reach the
+    // changelog: measured, warm 10,540 and 10,798 samples/s against 9,203 and 9,521, the broker's
+    // and producer's CPU 19 and 15 us per sample against 32 and 26. Snapshots become visible to
+    // read_committed readers (not the server's global store) up to 3 s after they are made, and
+    // a model is idle after 6 s (TrainerProcessor.idlePause).
+    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 3000);
     // Replay-log records deleted by a checkpoint before the commit never reach the changelog if
     // the cache holds them: the default 10 MiB is less than two checkpoints of the default model.
     props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, TRAINER_CACHE_BYTES);

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -67,9 +68,11 @@ public final class TrainerProcessor implements Processor<byte[], byte[], byte[],
 
   /**
    * A model whose records stopped for this long publishes its unpublished batches at once, instead
-   * of at the end of its snapshot interval: serving gets the model a burst of records made. Twice
-   * the trainer's commit interval: under exactly-once its records arrive in bursts one commit
-   * apart, and a shorter pause would publish (and make every server decode) a snapshot per commit.
+   * of at the end of its snapshot interval: serving gets the model a burst of records made. At
+   * least this, and at least twice the application's {@code commit.interval.ms} ({@link
+   * #idlePause}): under exactly-once, records through the repartition topic arrive in bursts one
+   * commit apart, and a shorter pause would publish (and make every server decode) a snapshot per
+   * commit.
    */
   static final Duration IDLE = Duration.ofSeconds(2);
 
@@ -145,7 +148,8 @@ public final class TrainerProcessor implements Processor<byte[], byte[], byte[],
     this.context = context;
     this.checkpoints = context.getStateStore(CHECKPOINT_STORE);
     this.replay = context.getStateStore(REPLAY_STORE);
-    this.loop = new TrainingLoop(settings, IDLE, context.taskId().toString());
+    Duration idle = idlePause(context.appConfigs());
+    this.loop = new TrainingLoop(settings, idle, context.taskId().toString());
     try {
       restore();
     } catch (RuntimeException e) {
@@ -155,13 +159,26 @@ public final class TrainerProcessor implements Processor<byte[], byte[], byte[],
     long every =
         Math.min(settings.snapshotInterval().toMillis(), settings.checkpointInterval().toMillis());
     context.schedule(
-        Duration.ofMillis(Math.max(100, Math.min(every, IDLE.toMillis() / 2))),
+        Duration.ofMillis(Math.max(100, Math.min(every, idle.toMillis() / 2))),
         PunctuationType.WALL_CLOCK_TIME,
         this::onTimer);
     if (loop.pipelined()) {
       context.schedule(DRAIN, PunctuationType.WALL_CLOCK_TIME, now -> loop.drain(this::apply));
       observer.onQueueOpened(loop);
     }
+  }
+
+  /**
+   * The {@link #IDLE} pause for an application of these configs: twice its {@code
+   * commit.interval.ms} when that is longer.
+   */
+  static Duration idlePause(Map<String, Object> configs) {
+    Object commit = configs.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG);
+    if (commit == null) {
+      return IDLE;
+    }
+    long twice = 2 * Long.parseLong(commit.toString());
+    return twice > IDLE.toMillis() ? Duration.ofMillis(twice) : IDLE;
   }
 
   /** Has the training loop apply the time-based snapshot and checkpoint rules, as of now. */

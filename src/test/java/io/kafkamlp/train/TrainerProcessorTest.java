@@ -225,6 +225,17 @@ class TrainerProcessorTest {
     assertEquals(6, lastSnapshotSeen(next));
   }
 
+  @Test
+  void shouldWaitTwiceTheCommitIntervalBeforeCallingAModelIdle() {
+    assertEquals(TrainerProcessor.IDLE, TrainerProcessor.idlePause(Map.of()));
+    assertEquals(
+        TrainerProcessor.IDLE, TrainerProcessor.idlePause(Map.of("commit.interval.ms", 100)));
+    assertEquals(
+        Duration.ofSeconds(6), TrainerProcessor.idlePause(Map.of("commit.interval.ms", 3000)));
+    assertEquals(
+        Duration.ofSeconds(3), TrainerProcessor.idlePause(Map.of("commit.interval.ms", "1500")));
+  }
+
   /** The normalizer count (training records seen) of the last snapshot forwarded; -1 if none. */
   private static long lastSnapshotSeen(MockProcessorContext<byte[], byte[]> context) {
     List<MockProcessorContext.CapturedForward<? extends byte[], ? extends byte[]>> forwarded =

@@ -66,6 +66,12 @@ class TrainingLoopTest {
     return "checkpoint through " + c.throughSequence() + ", " + bytes + " bytes";
   }
 
+  /** A new model's learner, its checkpoint-size trigger out of reach. */
+  private static TrainingLoop.Learner learner() {
+    ModelTrainer trainer = new ModelTrainer("default", TrainerProcessorTest.SPEC, SETTINGS);
+    return new TrainingLoop.Learner("default", trainer, 1 << 20, 0, TrainerObserver.NONE);
+  }
+
   @Test
   void shouldProduceWhatInlineTrainingProducesWhenPipelined() {
     Outcome inline = run(0);
@@ -86,9 +92,8 @@ class TrainingLoopTest {
   @Test
   void shouldLearnEveryQueuedRecordBeforeClosing() {
     List<Sample> data = ModelTrainerTest.samples(400, 22);
-    ModelTrainer trainer = new ModelTrainer("default", TrainerProcessorTest.SPEC, SETTINGS);
-    TrainingLoop.Learner learner =
-        new TrainingLoop.Learner("default", trainer, 1 << 20, 0, TrainerObserver.NONE);
+    TrainingLoop.Learner learner = learner();
+    ModelTrainer trainer = learner.trainer;
     TrainingLoop loop = new TrainingLoop(SETTINGS.withTrainingQueue(64), IDLE, "9_9");
     assertTrue(loop.pipelined());
     for (int i = 0; i < data.size(); i++) {
@@ -101,9 +106,7 @@ class TrainingLoopTest {
 
   @Test
   void shouldCountTheTimeEachSideWaitedForTheOther() throws InterruptedException {
-    ModelTrainer trainer = new ModelTrainer("default", TrainerProcessorTest.SPEC, SETTINGS);
-    TrainingLoop.Learner learner =
-        new TrainingLoop.Learner("default", trainer, 1 << 20, 0, TrainerObserver.NONE);
+    TrainingLoop.Learner learner = learner();
     TrainingLoop loop = new TrainingLoop(SETTINGS.withTrainingQueue(4), IDLE, "9_9");
     assertEquals("9_9", loop.task());
     assertEquals(4, loop.capacity());
@@ -123,9 +126,8 @@ class TrainingLoopTest {
 
   @Test
   void shouldRethrowOnTheStreamThreadWhenTrainingFails() {
-    ModelTrainer trainer = new ModelTrainer("default", TrainerProcessorTest.SPEC, SETTINGS);
-    TrainingLoop.Learner learner =
-        new TrainingLoop.Learner("default", trainer, 1 << 20, 0, TrainerObserver.NONE);
+    TrainingLoop.Learner learner = learner();
+    ModelTrainer trainer = learner.trainer;
     TrainingLoop loop = new TrainingLoop(SETTINGS.withTrainingQueue(4), IDLE, "9_9");
     // a sample of the wrong width: the router never lets one through; here it stands for a bug
     Sample wrong = new Sample("default", new float[3], TargetKind.LABEL, new float[] {1});
@@ -152,9 +154,8 @@ class TrainingLoopTest {
 
   @Test
   void shouldTrainOnTheCallersThreadWhenTheQueueIsZero() {
-    ModelTrainer trainer = new ModelTrainer("default", TrainerProcessorTest.SPEC, SETTINGS);
-    TrainingLoop.Learner learner =
-        new TrainingLoop.Learner("default", trainer, 1 << 20, 0, TrainerObserver.NONE);
+    TrainingLoop.Learner learner = learner();
+    ModelTrainer trainer = learner.trainer;
     TrainingLoop loop = new TrainingLoop(SETTINGS.withTrainingQueue(0), IDLE, "9_9");
     assertFalse(loop.pipelined());
     List<TrainingLoop.Output> outputs = new ArrayList<>();
