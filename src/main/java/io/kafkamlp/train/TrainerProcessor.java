@@ -69,10 +69,9 @@ public final class TrainerProcessor implements Processor<byte[], byte[], byte[],
   /**
    * A model whose records stopped for this long publishes its unpublished batches at once, instead
    * of at the end of its snapshot interval: serving gets the model a burst of records made. At
-   * least this, and at least twice the application's {@code commit.interval.ms} ({@link
-   * #idlePause}): under exactly-once, records through the repartition topic arrive in bursts one
-   * commit apart, and a shorter pause would publish (and make every server decode) a snapshot per
-   * commit.
+   * least this, and under exactly-once at least twice the application's {@code commit.interval.ms}
+   * ({@link #idlePause}): records through the repartition topic then arrive in bursts one commit
+   * apart, and a shorter pause would publish (and make every server decode) a snapshot per commit.
    */
   static final Duration IDLE = Duration.ofSeconds(2);
 
@@ -169,12 +168,14 @@ public final class TrainerProcessor implements Processor<byte[], byte[], byte[],
   }
 
   /**
-   * The {@link #IDLE} pause for an application of these configs: twice its {@code
-   * commit.interval.ms} when that is longer.
+   * The {@link #IDLE} pause for an application of these configs: under exactly-once, twice its
+   * {@code commit.interval.ms} when that is longer (at least once, records are readable as soon as
+   * they are written, and do not come in bursts).
    */
   static Duration idlePause(Map<String, Object> configs) {
+    Object guarantee = configs.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG);
     Object commit = configs.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG);
-    if (commit == null) {
+    if (commit == null || !String.valueOf(guarantee).startsWith("exactly_once")) {
       return IDLE;
     }
     long twice = 2 * Long.parseLong(commit.toString());

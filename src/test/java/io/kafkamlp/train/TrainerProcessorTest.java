@@ -227,13 +227,22 @@ class TrainerProcessorTest {
 
   @Test
   void shouldWaitTwiceTheCommitIntervalBeforeCallingAModelIdle() {
+    String guarantee = "processing.guarantee";
+    String commit = "commit.interval.ms";
     assertEquals(TrainerProcessor.IDLE, TrainerProcessor.idlePause(Map.of()));
     assertEquals(
-        TrainerProcessor.IDLE, TrainerProcessor.idlePause(Map.of("commit.interval.ms", 100)));
+        TrainerProcessor.IDLE,
+        TrainerProcessor.idlePause(Map.of(guarantee, "exactly_once_v2", commit, 100)));
     assertEquals(
-        Duration.ofSeconds(6), TrainerProcessor.idlePause(Map.of("commit.interval.ms", 3000)));
+        Duration.ofSeconds(6),
+        TrainerProcessor.idlePause(Map.of(guarantee, "exactly_once_v2", commit, 3000)));
     assertEquals(
-        Duration.ofSeconds(3), TrainerProcessor.idlePause(Map.of("commit.interval.ms", "1500")));
+        Duration.ofSeconds(3),
+        TrainerProcessor.idlePause(Map.of(guarantee, "exactly_once_v2", commit, "1500")));
+    // at least once, records come as they are written, not in bursts one commit apart
+    assertEquals(
+        TrainerProcessor.IDLE,
+        TrainerProcessor.idlePause(Map.of(guarantee, "at_least_once", commit, 30_000)));
   }
 
   /** The normalizer count (training records seen) of the last snapshot forwarded; -1 if none. */
