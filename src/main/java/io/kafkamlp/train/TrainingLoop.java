@@ -154,18 +154,31 @@ final class TrainingLoop implements TrainingQueue, AutoCloseable {
      * checkpointed; call before the learner is adopted.
      */
     void replay(TrainingRecord record, int bytes, long sequence) {
-      replayBytes += bytes;
-      if (trainer.accept(record.sample(), record.validation())) {
-        batchesSinceCheckpoint++;
-        batchesSinceSnapshot++;
-      }
-      lastSequence = sequence;
-      recordsSinceCheckpoint++;
-      // whether a snapshot showed it before the restart is unknown: the next idle or timed
-      // snapshot shows it (at worst twice), or serving would miss it until the next record
-      recordsSinceSnapshot++;
+      // whether a snapshot showed it before the restart is unknown: it counts as unpublished, so
+      // the next idle or timed snapshot shows it (at worst twice), or serving would miss it until
+      // the next record
+      learn(record, bytes, sequence);
       // rollbacks of replayed records were logged and published before the restart
       rollbacksPublished = trainer.model().rollbacks();
+    }
+
+    /**
+     * Learns a logged record and counts it, and the batch it may complete, as not yet published or
+     * checkpointed.
+     *
+     * @return true when it completed a training batch
+     */
+    boolean learn(TrainingRecord record, int bytes, long sequence) {
+      replayBytes += bytes;
+      recordsSinceCheckpoint++;
+      recordsSinceSnapshot++;
+      lastSequence = sequence;
+      if (!trainer.accept(record.sample(), record.validation())) {
+        return false;
+      }
+      batchesSinceCheckpoint++;
+      batchesSinceSnapshot++;
+      return true;
     }
   }
 
@@ -320,16 +333,9 @@ final class TrainingLoop implements TrainingQueue, AutoCloseable {
     learners.putIfAbsent(learner.name, learner);
     long now = command.now();
     learner.lastRecordMillis = now;
-    learner.replayBytes += command.bytes();
-    learner.recordsSinceCheckpoint++;
-    learner.recordsSinceSnapshot++;
-    learner.lastSequence = command.sequence();
-    TrainingRecord record = command.record();
-    if (!learner.trainer.accept(record.sample(), record.validation())) {
+    if (!learner.learn(command.record(), command.bytes(), command.sequence())) {
       return;
     }
-    learner.batchesSinceCheckpoint++;
-    learner.batchesSinceSnapshot++;
     // a rollback is published at once: serving should not keep the state training gave up on
     Model model = learner.trainer.model();
     boolean rolledBack = model.rollbacks() != learner.rollbacksPublished;
