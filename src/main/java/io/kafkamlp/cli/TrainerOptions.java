@@ -115,10 +115,10 @@ final class TrainerOptions {
 
   @Option(
       names = "--snapshot-batches",
-      description = "Publish a model snapshot every N batches (default 50)...")
+      description = "Publish a model snapshot every N batches (default 400)...")
   int snapshotBatches = TrainerSettings.defaults().snapshotEveryBatches();
 
-  @Option(names = "--snapshot-seconds", description = "...or every T seconds (default 5).")
+  @Option(names = "--snapshot-seconds", description = "...or every T seconds (default 1).")
   long snapshotSeconds = TrainerSettings.defaults().snapshotInterval().toSeconds();
 
   @Option(
