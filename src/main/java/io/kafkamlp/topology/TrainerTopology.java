@@ -3,6 +3,7 @@ package io.kafkamlp.topology;
 import io.kafkamlp.kafka.Topics;
 import io.kafkamlp.sample.SampleLimits;
 import io.kafkamlp.spec.ModelSpec;
+import io.kafkamlp.train.RoutedRecords;
 import io.kafkamlp.train.SampleRouter;
 import io.kafkamlp.train.TrainerObserver;
 import io.kafkamlp.train.TrainerProcessor;
@@ -113,6 +114,7 @@ public final class TrainerTopology {
             .withCachingEnabled());
 
     ValidationSplit split = new ValidationSplit(settings.validationFraction());
+    RoutedRecords handoff = new RoutedRecords();
     String trainingNode = route == TrainingRoute.DIRECT ? TRAINER_NODE : REPARTITION_NODE;
     KStream<byte[], byte[]> routed =
         builder.stream(
@@ -121,7 +123,7 @@ public final class TrainerTopology {
             .process(
                 () ->
                     new SampleRouter(
-                        models, split, observer, limits, trainingNode, DEAD_LETTER_NODE),
+                        models, split, observer, limits, trainingNode, DEAD_LETTER_NODE, handoff),
                 Named.as(ROUTE_NODE));
 
     routed.to(
@@ -135,7 +137,7 @@ public final class TrainerTopology {
                 Repartitioned.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(BY_MODEL));
     training
         .process(
-            () -> new TrainerProcessor(models, settings, registry, observer, route),
+            () -> new TrainerProcessor(models, settings, registry, observer, route, handoff),
             Named.as(TRAINER_NODE),
             TrainerProcessor.CHECKPOINT_STORE,
             TrainerProcessor.REPLAY_STORE)

@@ -48,6 +48,7 @@ public final class SampleRouter implements Processor<byte[], byte[], byte[], byt
   private final SampleLimits limits;
   private final String trainingNode;
   private final String deadLetterNode;
+  private final RoutedRecords routed;
   private ProcessorContext<byte[], byte[]> context;
 
   /**
@@ -58,6 +59,8 @@ public final class SampleRouter implements Processor<byte[], byte[], byte[], byt
    *     unparsed
    * @param trainingNode the name of the downstream node that receives training records
    * @param deadLetterNode the name of the downstream node that receives refused records
+   * @param routed where each training record is offered to a trainer that gets it straight, so that
+   *     the trainer does not parse it again
    */
   public SampleRouter(
       Map<String, ModelSpec> models,
@@ -65,13 +68,15 @@ public final class SampleRouter implements Processor<byte[], byte[], byte[], byt
       TrainerObserver observer,
       SampleLimits limits,
       String trainingNode,
-      String deadLetterNode) {
+      String deadLetterNode,
+      RoutedRecords routed) {
     this.models = Map.copyOf(models);
     this.split = split;
     this.observer = observer;
     this.limits = limits;
     this.trainingNode = trainingNode;
     this.deadLetterNode = deadLetterNode;
+    this.routed = routed;
   }
 
   @Override
@@ -108,10 +113,16 @@ public final class SampleRouter implements Processor<byte[], byte[], byte[], byt
     if (!sample.labeled()) {
       return;
     }
-    byte[] body = new TrainingRecord(sample, split.isValidation(record.key())).toBytes();
-    context.forward(
-        record.withKey(sample.model().getBytes(StandardCharsets.UTF_8)).withValue(body),
-        trainingNode);
+    TrainingRecord training = new TrainingRecord(sample, split.isValidation(record.key()));
+    byte[] body = training.toBytes();
+    routed.offer(body, training);
+    try {
+      context.forward(
+          record.withKey(sample.model().getBytes(StandardCharsets.UTF_8)).withValue(body),
+          trainingNode);
+    } finally {
+      routed.clear();
+    }
   }
 
   private void reject(Record<byte[], byte[]> record, Rejection rejection) {

@@ -38,11 +38,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * is deterministic, so continuing from there gives the bits an uninterrupted run gives.
  *
  * <p>A thread of the task's own trains ({@link TrainingLoop}, unless {@link
- * TrainerSettings#trainingQueue()} is 0): this processor parses and logs each record and queues it,
- * and stores the checkpoints and forwards the snapshots the training thread made, at its next
- * record or within {@link #DRAIN} of it. A checkpoint names the last record it holds, and only the
- * log up to there is emptied, so the stores are consistent at every commit, however far training is
- * behind. On close the thread learns every record queued.
+ * TrainerSettings#trainingQueue()} is 0): this processor parses each record (or takes it parsed
+ * from the router, {@link RoutedRecords}), logs it and queues it, and stores the checkpoints and
+ * forwards the snapshots the training thread made, at its next record or within {@link #DRAIN} of
+ * it. A checkpoint names the last record it holds, and only the log up to there is emptied, so the
+ * stores are consistent at every commit, however far training is behind. On close the thread learns
+ * every record queued.
  *
  * <p>Store keys: {@code <model> NUL meta} (chunk count), {@code <model> NUL <chunk, 8 digits>} in
  * the checkpoint store; {@code <model> NUL <sequence, 19 digits>} in the replay log, so a range
@@ -86,6 +87,7 @@ public final class TrainerProcessor implements Processor<byte[], byte[], byte[],
   private final TrainerRegistry registry;
   private final TrainerObserver observer;
   private final TrainingRoute route;
+  private final RoutedRecords routed;
   private final Map<String, ModelLog> models = new HashMap<>();
   private ProcessorContext<byte[], byte[]> context;
   private TrainingLoop loop;
@@ -102,24 +104,28 @@ public final class TrainerProcessor implements Processor<byte[], byte[], byte[],
       TrainerSettings settings,
       TrainerRegistry registry,
       TrainerObserver observer) {
-    this(specs, settings, registry, observer, TrainingRoute.BY_MODEL);
+    this(specs, settings, registry, observer, TrainingRoute.BY_MODEL, new RoutedRecords());
   }
 
   /**
    * @param route how records reach this processor; on {@link TrainingRoute#DIRECT} it refuses to
    *     start in a task of any partition but the first (see {@link TrainingRoute#checkTask})
+   * @param routed where the router offers the records it forwards, already parsed; a value that is
+   *     not there is parsed
    */
   public TrainerProcessor(
       Map<String, ModelSpec> specs,
       TrainerSettings settings,
       TrainerRegistry registry,
       TrainerObserver observer,
-      TrainingRoute route) {
+      TrainingRoute route,
+      RoutedRecords routed) {
     this.specs = Map.copyOf(specs);
     this.settings = settings;
     this.registry = registry;
     this.observer = observer;
     this.route = route;
+    this.routed = routed;
   }
 
   /** One model on the stream thread's side: its learner and where its stores stand. */
@@ -252,7 +258,10 @@ public final class TrainerProcessor implements Processor<byte[], byte[], byte[],
       models.put(name, model);
       registry.register(model.learner.trainer);
     }
-    TrainingRecord training = TrainingRecord.fromBytes(record.value());
+    TrainingRecord training = routed.take(record.value());
+    if (training == null) {
+      training = TrainingRecord.fromBytes(record.value());
+    }
     long sequence = model.nextSequence++;
     replay.put(sequenceKey(name, sequence), record.value());
     loop.learn(

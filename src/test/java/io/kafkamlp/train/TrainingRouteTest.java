@@ -61,7 +61,8 @@ class TrainingRouteTest {
             TrainerProcessorTest.SETTINGS,
             new TrainerRegistry(),
             TrainerObserver.NONE,
-            route)
+            route,
+            new RoutedRecords())
         .init(context);
   }
 }
