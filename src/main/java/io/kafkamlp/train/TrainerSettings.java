@@ -88,10 +88,10 @@ public record TrainerSettings(
    * #DEFAULT_TRAINING_QUEUE} records.
    *
    * <p>A snapshot of the default model is about 1 MB, which every server decodes, so its cadence is
-   * set by time: serving is at most a second behind at any rate, and a fast stream does not publish
-   * several a second (at 50 batches, about seven a second at 11,000 samples/s; with one a second
-   * the ten-pass bench learned 14-15% more samples per second with 20% less CPU per sample). The
-   * batch count only caps the gap on a stream over 400 batches a second.
+   * set by time: serving is at most about a second behind at any rate, and a fast stream does not
+   * publish several a second (at 50 batches, about seven a second at 11,000 samples/s; with one a
+   * second the ten-pass bench learned about 12% more samples per second warm, with about 15% less
+   * CPU per sample). The batch count only caps the gap on a stream over 400 batches a second.
    */
   public static TrainerSettings defaults() {
     return new TrainerSettings(
