@@ -128,6 +128,14 @@ final class TrainerOptions {
               + " (default 1024); 0 trains on the stream thread, between Kafka's work.")
   int trainingQueue = TrainerSettings.defaults().trainingQueue();
 
+  @Option(
+      names = "--training-threads",
+      description =
+          "Threads that share each training step's matrix products, the training thread"
+              + " included (default 2, or 1 on a one-core machine); the model learns the same"
+              + " bits with any number.")
+  int trainingThreads = TrainerSettings.defaults().trainingThreads();
+
   /**
    * The sample limits of {@code --max-record-bytes} and {@code --max-features}.
    *
@@ -166,7 +174,8 @@ final class TrainerOptions {
         Duration.ofSeconds(checkpointSeconds),
         snapshotBatches,
         Duration.ofSeconds(snapshotSeconds),
-        trainingQueue);
+        trainingQueue,
+        trainingThreads);
   }
 
   /** The default model's spec (from the model options) and the extra models by name. */

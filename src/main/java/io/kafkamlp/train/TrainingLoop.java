@@ -1,6 +1,7 @@
 package io.kafkamlp.train;
 
 import io.kafkamlp.nn.Model;
+import io.kafkamlp.nn.kernel.KernelThreads;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -24,11 +25,12 @@ import org.slf4j.LoggerFactory;
  * Output}s, which the processor {@link #drain drains} on the stream thread (only it touches Kafka
  * Streams): snapshots to forward, checkpoints to store.
  *
- * <p><b>Pipelined</b> (a queue of at least one record): a thread of its own trains, so that the
- * stream thread's Kafka work — polling, parsing, logging each record, the commit's flush — runs
- * beside the training steps instead of between them. The queue bounds how far the stream thread
- * runs ahead; when it is full, {@link #learn} waits. Exactly-once is unchanged: every record is in
- * the replay log before it is queued, and a checkpoint names the last record it holds ({@link
+ * <p><b>Pipelined</b> (a queue of at least one record): a thread of its own trains (with {@link
+ * TrainerSettings#trainingThreads()} - 1 {@link KernelThreads helpers} sharing its products), so
+ * that the stream thread's Kafka work — polling, parsing, logging each record, the commit's flush —
+ * runs beside the training steps instead of between them. The queue bounds how far the stream
+ * thread runs ahead; when it is full, {@link #learn} waits. Exactly-once is unchanged: every record
+ * is in the replay log before it is queued, and a checkpoint names the last record it holds ({@link
  * Checkpoint#throughSequence()}), so the stores always hold a checkpoint plus the log after it,
  * whichever records the thread has learned at a commit. What a model learns does not depend on the
  * thread either: the records arrive in log order, and the snapshot and checkpoint rules read the
@@ -299,12 +301,18 @@ final class TrainingLoop implements TrainingQueue, AutoCloseable {
   }
 
   private void run() {
+    KernelThreads kernels = null;
     try {
+      kernels = KernelThreads.bind(settings.trainingThreads(), thread.getName());
       for (Command command = next(); command != Stop.INSTANCE; command = next()) {
         handle(command);
       }
     } catch (Throwable t) { // an interrupt too: the stream thread rethrows it at its next call
       failure = t;
+    } finally {
+      if (kernels != null) {
+        kernels.close();
+      }
     }
   }
 

@@ -32,14 +32,14 @@ class TrainingLoopTest {
    * Feeds 150 records (every fifth validation), 40 at each clock reading, ticks 2.5 s after every
    * 40th (the model is then idle), drains after every record.
    */
-  private static Outcome run(int queue) {
+  private static Outcome run(TrainerSettings settings) {
     List<Sample> data = ModelTrainerTest.samples(150, 21);
     ModelTrainer trainer = new ModelTrainer("default", TrainerProcessorTest.SPEC, SETTINGS);
     TrainingLoop.Learner learner =
         new TrainingLoop.Learner(
             "default", trainer, trainer.checkpoint().length, 0, TrainerObserver.NONE);
     List<String> outputs = new ArrayList<>();
-    try (TrainingLoop loop = new TrainingLoop(SETTINGS.withTrainingQueue(queue), IDLE, "9_9")) {
+    try (TrainingLoop loop = new TrainingLoop(settings, IDLE, "9_9")) {
       for (int i = 0; i < data.size(); i++) {
         TrainingRecord record = new TrainingRecord(data.get(i), i % 5 == 0);
         long now = 3_000L * (i / 40);
@@ -74,7 +74,7 @@ class TrainingLoopTest {
 
   @Test
   void shouldProduceWhatInlineTrainingProducesWhenPipelined() {
-    Outcome inline = run(0);
+    Outcome inline = run(SETTINGS.withTrainingQueue(0));
     assertTrue(inline.outputs().size() > 10, "snapshots and checkpoints: " + inline.outputs());
     // batches of 4 training records; records 0, 5, 10, ... are validation
     assertEquals("snapshot v1 at 1004", inline.outputs().get(0), "the first batch publishes");
@@ -82,10 +82,50 @@ class TrainingLoopTest {
         inline.outputs().stream().anyMatch(o -> o.startsWith("checkpoint through 14,")),
         "the third batch ends at record 14: " + inline.outputs());
 
-    for (int queue : new int[] {1, 7, 1024}) {
-      Outcome pipelined = run(queue);
-      assertEquals(inline.outputs(), pipelined.outputs(), "queue " + queue);
-      assertArrayEquals(inline.checkpoint(), pipelined.checkpoint(), "queue " + queue);
+    for (TrainerSettings pipelined :
+        List.of(
+            SETTINGS.withTrainingQueue(1),
+            SETTINGS.withTrainingQueue(7),
+            SETTINGS.withTrainingQueue(1024),
+            SETTINGS.withTrainingQueue(7).withTrainingThreads(3))) {
+      Outcome outcome = run(pipelined);
+      assertEquals(inline.outputs(), outcome.outputs(), pipelined.toString());
+      assertArrayEquals(inline.checkpoint(), outcome.checkpoint(), pipelined.toString());
+    }
+  }
+
+  @Test
+  void shouldStartHelpersForTheTrainingThreadAndStopThemWhenClosed() {
+    TrainingLoop.Learner learner = learner();
+    TrainingLoop loop =
+        new TrainingLoop(SETTINGS.withTrainingQueue(4).withTrainingThreads(3), IDLE, "8_8");
+    loop.learn(
+        learner, new TrainingRecord(ModelTrainerTest.samples(1, 25).get(0), false), 1, 0, 0, 0);
+    List<Thread> helpers = new ArrayList<>();
+    for (int attempt = 0; attempt < 100 && helpers.size() < 2; attempt++) {
+      helpers.clear();
+      for (Thread thread : Thread.getAllStackTraces().keySet()) {
+        if (thread.getName().startsWith("mlp-training-8_8-helper-")) {
+          helpers.add(thread);
+        }
+      }
+      sleep(10);
+    }
+    assertEquals(2, helpers.size(), "two helpers of the training thread: " + helpers);
+
+    loop.close();
+
+    for (Thread helper : helpers) {
+      assertFalse(helper.isAlive(), helper.getName() + " stopped with the loop");
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
   }
 

@@ -17,10 +17,12 @@ final class SimdKernels {
 
   private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
   private static final int LANES = SPECIES.length();
-  private static final int TILE_ROWS = 4;
   private static final int TILE_COLS = 2 * LANES;
 
   private SimdKernels() {}
+
+  /** Rows of {@code C} that {@link #tiledRows} computes together: its row ranges start at these. */
+  static final int TILE_ROWS = 4;
 
   static void product(
       float[] a,
@@ -33,8 +35,28 @@ final class SimdKernels {
       int inner,
       int cols) {
     int fullRows = rows - rows % TILE_ROWS;
+    tiledRows(a, rowStride, innerStride, b, bias, c, 0, fullRows, inner, cols);
+    leftoverRows(a, rowStride, innerStride, b, bias, c, fullRows, rows, inner, cols);
+  }
+
+  /**
+   * Rows {@code [r0, r1)} of {@code C} in tiles, {@code r0} and {@code r1} multiples of {@link
+   * #TILE_ROWS}: the same code for each element whichever range it falls in, so that cutting the
+   * rows into ranges (for {@link KernelThreads}) gives the bits of one call over them all.
+   */
+  static void tiledRows(
+      float[] a,
+      int rowStride,
+      int innerStride,
+      float[] b,
+      float[] bias,
+      float[] c,
+      int r0,
+      int r1,
+      int inner,
+      int cols) {
     int fullCols = cols - cols % TILE_COLS;
-    for (int i = 0; i < fullRows; i += TILE_ROWS) {
+    for (int i = r0; i < r1; i += TILE_ROWS) {
       for (int j = 0; j < fullCols; j += TILE_COLS) {
         tile(a, rowStride, innerStride, b, bias, c, i, j, inner, cols);
       }
@@ -42,11 +64,26 @@ final class SimdKernels {
     // Columns left over in the same order of operations, so results match the scalar kernel bit
     // for bit.
     if (fullCols < cols) {
-      ScalarKernels.product(
-          a, rowStride, innerStride, b, bias, c, 0, fullRows, fullCols, inner, cols);
+      ScalarKernels.product(a, rowStride, innerStride, b, bias, c, r0, r1, fullCols, inner, cols);
     }
-    // Rows left over (a single sample, when serving) one at a time, streaming B.
-    for (int i = fullRows; i < rows; i++) {
+  }
+
+  /**
+   * Rows {@code [r0, r1)} past the last whole tile (a single sample, when serving), one at a time,
+   * streaming {@code B}.
+   */
+  static void leftoverRows(
+      float[] a,
+      int rowStride,
+      int innerStride,
+      float[] b,
+      float[] bias,
+      float[] c,
+      int r0,
+      int r1,
+      int inner,
+      int cols) {
+    for (int i = r0; i < r1; i++) {
       streamRow(a, rowStride, innerStride, b, bias, c, i, inner, cols);
     }
   }

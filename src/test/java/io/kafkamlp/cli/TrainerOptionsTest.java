@@ -1,0 +1,29 @@
+package io.kafkamlp.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.kafkamlp.train.TrainerSettings;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** The trainer's command-line options reach its settings. */
+class TrainerOptionsTest {
+
+  private static TrainerSettings settings(String... args) {
+    RunCommand run = new RunCommand();
+    new CommandLine(run).parseArgs(args);
+    return run.options.settings();
+  }
+
+  @Test
+  void shouldUseTheDefaultSettingsWhenNoOptionIsGiven() {
+    assertEquals(TrainerSettings.defaults(), settings());
+  }
+
+  @Test
+  void shouldSetTheTrainingThreadsAndQueueWhenGiven() {
+    TrainerSettings settings = settings("--training-threads", "3", "--training-queue", "16");
+
+    assertEquals(TrainerSettings.defaults().withTrainingQueue(16).withTrainingThreads(3), settings);
+  }
+}
