@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The performance benchmark of issue 5 in one go, on this machine:
 #   1. kernel: JMH TrainStepBenchmark (784-256-128-10 ReLU/softmax/Adam, float, SIMD on, one
-#      thread), batch 32 and 256, samples/s (JMH -rf json);
+#      thread, and two as the pipeline trains by default), batch 32 and 256, samples/s (JMH -rf
+#      json);
 #   2. peer: bench/pytorch_train_step.py, one thread, batch 32 and 256, when torch imports;
 #      otherwise it says how to get it (apt-get install python3-torch) and skips: nothing is
 #      installed here;
@@ -55,14 +56,14 @@ if [ "$skip_build" = 0 ]; then
   mvn -B -q -Pbench -DskipTests package
 fi
 
-say "1. kernel: JMH TrainStepBenchmark, float, batch 32 and 256"
+say "1. kernel: JMH TrainStepBenchmark, float, batch 32 and 256, 1 and 2 threads"
 if [ "$quick" = 1 ]; then
   jmh_opts=(-f 1 -wi 1 -w 1 -i 2 -r 1)
 else
   jmh_opts=(-f 2 -wi 3 -w 2 -i 5 -r 2)
 fi
 "$java" -jar target/benchmarks.jar 'TrainStepBenchmark.trainStep' -p precision=float \
-  -p batchSize=32,256 "${jmh_opts[@]}" -rf json -rff "$out/jmh.json" | tail -n 4
+  -p batchSize=32,256 -p threads=1,2 "${jmh_opts[@]}" -rf json -rff "$out/jmh.json" | tail -n 6
 
 say "2. peer: PyTorch, one thread, batch 32 and 256"
 if "$PYTHON" -c 'import torch' 2>/dev/null; then

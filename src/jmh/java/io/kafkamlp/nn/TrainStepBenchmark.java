@@ -11,6 +11,7 @@
  */
 package io.kafkamlp.nn;
 
+import io.kafkamlp.nn.kernel.KernelThreads;
 import io.kafkamlp.spec.ModelSpec;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -68,6 +69,15 @@ public class TrainStepBenchmark {
   @Param({"float", "double"})
   public String precision;
 
+  /**
+   * Threads per step: the benchmark thread and {@code threads - 1} {@link KernelThreads} helpers
+   * sharing its products and elementwise passes, as the pipeline's training thread does ({@code
+   * --training-threads}); the same bits with any number.
+   */
+  @Param({"1"})
+  public int threads;
+
+  private KernelThreads kernels;
   private Model model;
   private FMatrixRMaj x;
   private FMatrixRMaj targets;
@@ -78,6 +88,8 @@ public class TrainStepBenchmark {
   /** Builds the seeded model and one batch of random inputs. */
   @Setup(Level.Trial)
   public void setUp() {
+    // a thread-scoped state is set up and torn down on its benchmark thread: helpers bind to it
+    kernels = KernelThreads.bind(threads, "jmh");
     // Today's defaults, spelled out so that the benchmarked model stays the same if they change.
     ModelSpec spec =
         ModelSpec.defaults()
@@ -114,12 +126,22 @@ public class TrainStepBenchmark {
         : model64.trainStep(x64, targets64);
   }
 
-  /** Fails the trial if any step was skipped for a non-finite loss or gradient. */
+  /**
+   * Fails the trial if any step was skipped for a non-finite loss or gradient, or if helpers were
+   * asked for and shared no work; stops them.
+   */
   @TearDown(Level.Trial)
   public void checkNoSkippedSteps() {
     long skipped = model.skippedSteps() + model64.skippedSteps();
     if (skipped != 0) {
       throw new IllegalStateException(skipped + " steps skipped for a non-finite loss or gradient");
+    }
+    if (kernels != null) {
+      long shared = kernels.jobsRun();
+      kernels.close();
+      if (shared == 0 && precision.equals("float")) {
+        throw new IllegalStateException(threads + " threads asked for, no work shared");
+      }
     }
   }
 }

@@ -91,11 +91,14 @@ public final class BenchReport {
     for (Kernel k : r.kernel()) {
       row(
           md,
-          "kernel (JMH train step, 1 thread, SIMD), batch " + k.batchSize(),
+          f("kernel (JMH train step, %d thread(s), SIMD), batch %d", k.threads(), k.batchSize()),
           rate(k.samplesPerSecond(), "samples/s"),
           f(
-              "%d fork(s) x %d iteration(s); %.0f us of one core per sample",
-              k.forks(), k.iterations(), 1e6 / k.samplesPerSecond()));
+              "%d fork(s) x %d iteration(s); %.0f us %s per sample",
+              k.forks(),
+              k.iterations(),
+              1e6 / k.samplesPerSecond(),
+              k.threads() == 1 ? "of one core" : "of wall clock"));
     }
     if (r.peer() != null && r.peer().skipped() != null) {
       row(md, "peer (PyTorch, 1 thread)", "skipped", r.peer().skipped());

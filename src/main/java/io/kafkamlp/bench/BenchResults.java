@@ -56,10 +56,15 @@ public record BenchResults(
       double servingSeconds,
       int accuracyPasses) {}
 
-  /** The kernel's median samples/s at {@code batchSize}; NaN if not measured. */
+  /** The one-thread kernel's median samples/s at {@code batchSize}; NaN if not measured. */
   public double kernelRate(int batchSize) {
+    return kernelRate(batchSize, 1);
+  }
+
+  /** The kernel's median samples/s at {@code batchSize} on {@code threads}; NaN if not measured. */
+  public double kernelRate(int batchSize, int threads) {
     return kernel.stream()
-        .filter(k -> k.batchSize() == batchSize)
+        .filter(k -> k.batchSize() == batchSize && k.threads() == threads)
         .mapToDouble(Kernel::samplesPerSecond)
         .findFirst()
         .orElse(Double.NaN);

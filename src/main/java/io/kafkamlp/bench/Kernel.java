@@ -9,10 +9,13 @@ import java.util.List;
 
 /**
  * The training-step kernel's rate from a JMH result file ({@code -rf json}) of {@code
- * TrainStepBenchmark}: for each float-precision batch size, the median over every measured
- * iteration of every fork, in samples/s (ops/s, one op being one step, times the batch size).
+ * TrainStepBenchmark}: for each float-precision batch size and number of threads, the median over
+ * every measured iteration of every fork, in samples/s (ops/s, one op being one step, times the
+ * batch size).
  *
  * @param batchSize samples per step
+ * @param threads threads per step (its {@code threads} parameter; 1 when absent): the benchmark
+ *     thread and its {@code KernelThreads} helpers
  * @param samplesPerSecond the median
  * @param forks JMH forks
  * @param iterations measured iterations per fork
@@ -20,6 +23,7 @@ import java.util.List;
  */
 public record Kernel(
     int batchSize,
+    int threads,
     double samplesPerSecond,
     int forks,
     int iterations,
@@ -56,6 +60,7 @@ public record Kernel(
       kernels.add(
           new Kernel(
               batch,
+              params.path("threads").asInt(1),
               Stats.median(rates),
               row.path("forks").asInt(),
               row.path("measurementIterations").asInt(),

@@ -31,8 +31,10 @@ class BenchReportTest {
         new Machine("AMD EPYC (AVX2)", 2, "OpenJDK 17", "Linux"),
         new BenchResults.Setup("Fashion-MNIST", 3, 60_000, 10_000, "1g", 1000, 30, 10),
         List.of(
-            new Kernel(32, 20_000, 2, 5, List.of(20_000.0)),
-            new Kernel(256, 21_000, 2, 5, List.of(21_000.0))),
+            // the two-thread kernel first: the targets must still take the one-thread one
+            new Kernel(32, 2, 30_000, 2, 5, List.of(30_000.0)),
+            new Kernel(32, 1, 20_000, 2, 5, List.of(20_000.0)),
+            new Kernel(256, 1, 21_000, 2, 5, List.of(21_000.0))),
         peer,
         List.of(
             new Passthrough.Run(SampleFormat.BINARY, 60_000, 2, 1, 3.0),
@@ -91,7 +93,14 @@ class BenchReportTest {
     String md = BenchReport.markdown(r);
     assertTrue(md.startsWith("# kafka-mlp benchmark, 2026-11-29\n"), md);
     assertTrue(
-        md.contains("| kernel (JMH train step, 1 thread, SIMD), batch 32 | 20,000 samples/s |"),
+        md.contains(
+            "| kernel (JMH train step, 1 thread(s), SIMD), batch 32 | 20,000 samples/s | 2 fork(s)"
+                + " x 5 iteration(s); 50 us of one core per sample |"),
+        md);
+    assertTrue(
+        md.contains(
+            "| kernel (JMH train step, 2 thread(s), SIMD), batch 32 | 30,000 samples/s | 2 fork(s)"
+                + " x 5 iteration(s); 33 us of wall clock per sample |"),
         md);
     assertTrue(
         md.contains(

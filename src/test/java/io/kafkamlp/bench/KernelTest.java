@@ -47,6 +47,21 @@ class KernelTest {
   }
 
   @Test
+  void shouldKeepEachThreadCountApartWhenTheBenchmarkHasThreads() throws Exception {
+    Path file = dir.resolve("jmh.json");
+    String oneThread = row("float", 32, "[[100,100]]");
+    String twoThreads = oneThread.replace("\"precision\"", "\"threads\":\"2\",\"precision\"");
+    Files.writeString(
+        file, "[" + oneThread + "," + twoThreads.replace("[[100,100]]", "[[150,150]]") + "]");
+
+    List<Kernel> kernels = Kernel.fromJmhJson(file);
+
+    assertEquals(1, kernels.get(0).threads(), "no threads parameter: one thread");
+    assertEquals(2, kernels.get(1).threads());
+    assertEquals(150 * 32.0, kernels.get(1).samplesPerSecond());
+  }
+
+  @Test
   void shouldReadRatesOrReasonWhenReadingPeerJson() throws Exception {
     Path file = dir.resolve("peer.json");
     Files.writeString(

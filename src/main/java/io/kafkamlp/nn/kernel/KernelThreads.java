@@ -4,15 +4,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Helper threads that compute parts of a matrix product beside the thread that asks for it, so that
+ * Helper threads that compute parts of a training step beside the thread that asks for it, so that
  * one model's training step can use more than one core.
  *
- * <p>A thread {@link #bind binds} a set of helpers to itself; from then on the products {@link
- * MatrixKernels} computes on that thread are cut into chunks of rows, which the thread and its
- * helpers claim one at a time until none is left. Each element of the product is still computed by
- * the same code in the same order, whichever thread claims its rows, so <b>results are bit for bit
- * those of one thread</b>: a model trains to the same bits with any number of helpers. Products on
- * threads not bound (serving, the gradient check) run on their own thread as before.
+ * <p>A thread {@link #bind binds} a set of helpers to itself; from then on the large products
+ * {@link MatrixKernels} computes on that thread are cut into chunks of rows, and the large
+ * elementwise passes ({@link #forRanges}: the optimizer's update, the gradient's scan) into ranges
+ * of indices, which the thread and its helpers claim one at a time until none is left. Each output
+ * is still computed by the same code in the same order, whichever thread claims it, so <b>results
+ * are bit for bit those of one thread</b>: a model trains to the same bits with any number of
+ * helpers. Threads not bound (serving, the gradient check) compute alone, as before.
  *
  * <p>The asking thread never waits for a helper to start: it claims chunks itself, so a helper that
  * is slow to wake (or has no free core) costs nothing but the chunk it may have claimed. Between
@@ -68,6 +69,49 @@ public final class KernelThreads implements AutoCloseable {
     return bound;
   }
 
+  /** Elements below which {@link #forRanges} runs on its own thread (about 30-60 us of work). */
+  public static final int MIN_SHARED_ELEMENTS = 1 << 15;
+
+  /** Where {@link #forRanges} cuts: multiples of this many elements (whole vectors). */
+  private static final int ELEMENT_ALIGNMENT = 16;
+
+  /** An elementwise computation over the indices {@code [from, to)}. */
+  @FunctionalInterface
+  public interface Ranges {
+    void compute(int from, int to);
+  }
+
+  /**
+   * Runs {@code body} over {@code [0, n)}, cut into ranges for the helpers bound to this thread if
+   * there are any and {@code n >= }{@link #MIN_SHARED_ELEMENTS}; otherwise {@code body.compute(0,
+   * n)} here. When each index's outputs are written only by its own computation, from inputs no
+   * index writes, the result is bit for bit that of one call over {@code [0, n)}.
+   *
+   * @throws IllegalStateException if a range threw (the cause), after all are done
+   */
+  public static void forRanges(int n, Ranges body) {
+    KernelThreads threads = current();
+    if (threads == null || n < MIN_SHARED_ELEMENTS) {
+      body.compute(0, n);
+      return;
+    }
+    int chunks = MatrixKernels.CHUNKS_PER_THREAD * threads.threads();
+    threads.run(
+        new Job(chunks) {
+          @Override
+          void compute(int chunk) {
+            body.compute(bound(chunk), bound(chunk + 1));
+          }
+
+          /** Where chunk {@code k} starts: a multiple of 16 elements, or {@code n}. */
+          private int bound(int k) {
+            return k == chunks
+                ? n
+                : (int) ((long) n * k / chunks / ELEMENT_ALIGNMENT * ELEMENT_ALIGNMENT);
+          }
+        });
+  }
+
   /** The helpers bound to the calling thread, or null. */
   static KernelThreads current() {
     return BOUND.get();
@@ -78,8 +122,8 @@ public final class KernelThreads implements AutoCloseable {
     return helpers.length + 1;
   }
 
-  /** Jobs {@link #run} so far (products shared). */
-  long jobsRun() {
+  /** Products and elementwise passes shared so far. */
+  public long jobsRun() {
     return jobsRun;
   }
 

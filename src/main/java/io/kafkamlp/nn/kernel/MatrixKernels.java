@@ -3,7 +3,8 @@ package io.kafkamlp.nn.kernel;
 import org.ejml.data.FMatrixRMaj;
 
 /**
- * The matrix products of the training step, written for speed on one core.
+ * The matrix products of the training step, written for speed on one core, and shared with the
+ * {@link KernelThreads} bound to the calling thread, if any.
  *
  * <p>Every output element is computed as one fused multiply-add chain over the inner index in
  * increasing order, starting from the bias (or zero): {@code c = fma(a_0, b_0, c); c = fma(a_1,
@@ -78,13 +79,34 @@ public final class MatrixKernels {
    * a ten-pass run): 4.2%, against 13.8% for a Vector API scan, whose C2 code there boxed its
    * vectors ({@code VectorPayload.<init>} and the operators' fallback templates under it), and
    * 11.7% for the loop unrolled into four chains. Why the plain loop does best was not established
-   * (C2 may vectorize its max reduction itself).
+   * (C2 may vectorize its max reduction itself). On a thread with {@link KernelThreads} bound, a
+   * large matrix is scanned in ranges beside the helpers; the largest of their largest is the same
+   * value.
    */
   public static float maxAbs(FMatrixRMaj m) {
     float[] d = m.data;
     int n = m.getNumElements();
+    if (KernelThreads.current() == null || n < KernelThreads.MIN_SHARED_ELEMENTS) {
+      return maxAbs(d, 0, n);
+    }
+    // the largest of the ranges' largest: the same value in any order, NaN if any range's is
+    float[] max = {0f};
+    KernelThreads.forRanges(
+        n,
+        (from, to) -> {
+          float part = maxAbs(d, from, to);
+          synchronized (max) {
+            max[0] = Math.max(max[0], part);
+          }
+        });
+    synchronized (max) {
+      return max[0];
+    }
+  }
+
+  private static float maxAbs(float[] d, int from, int to) {
     float max = 0f;
-    for (int i = 0; i < n; i++) {
+    for (int i = from; i < to; i++) {
       max = Math.max(max, Math.abs(d[i]));
     }
     return max;

@@ -1,6 +1,7 @@
 package io.kafkamlp.nn.optim;
 
 import io.kafkamlp.nn.Parameter;
+import io.kafkamlp.nn.kernel.KernelThreads;
 import java.util.List;
 import org.ejml.data.FMatrixRMaj;
 
@@ -108,12 +109,16 @@ public final class Adagrad implements Optimizer {
       int n = parameter.size();
       float e = eps;
       float lr = learningRate;
-      for (int i = 0; i < n; i++) {
-        float g = dx[i];
-        float ci = c[i] + g * g;
-        c[i] = ci;
-        x[i] -= lr * g / ((float) Math.sqrt(ci) + e);
-      }
+      KernelThreads.forRanges(
+          n,
+          (from, to) -> {
+            for (int i = from; i < to; i++) {
+              float g = dx[i];
+              float ci = c[i] + g * g;
+              c[i] = ci;
+              x[i] -= lr * g / ((float) Math.sqrt(ci) + e);
+            }
+          });
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.kafkamlp.nn.optim;
 
 import io.kafkamlp.nn.Parameter;
+import io.kafkamlp.nn.kernel.KernelThreads;
 import java.util.List;
 import org.ejml.data.FMatrixRMaj;
 
@@ -173,14 +174,19 @@ public final class Adam implements Optimizer {
       float oneMinusB2 = 1.0f - beta2;
       float e = eps;
       float lr = learningRate;
-      for (int i = 0; i < n; i++) {
-        float g = dx[i];
-        float mi = b1 * m[i] + oneMinusB1 * g;
-        float vi = b2 * v[i] + oneMinusB2 * g * g;
-        m[i] = mi;
-        v[i] = vi;
-        x[i] -= lr * (mi * inv1) / ((float) Math.sqrt(vi * inv2) + e);
-      }
+      // elementwise: shared with the helpers of a training thread, the same bits
+      KernelThreads.forRanges(
+          n,
+          (from, to) -> {
+            for (int i = from; i < to; i++) {
+              float g = dx[i];
+              float mi = b1 * m[i] + oneMinusB1 * g;
+              float vi = b2 * v[i] + oneMinusB2 * g * g;
+              m[i] = mi;
+              v[i] = vi;
+              x[i] -= lr * (mi * inv1) / ((float) Math.sqrt(vi * inv2) + e);
+            }
+          });
     }
 
     @Override

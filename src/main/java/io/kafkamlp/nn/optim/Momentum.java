@@ -1,6 +1,7 @@
 package io.kafkamlp.nn.optim;
 
 import io.kafkamlp.nn.Parameter;
+import io.kafkamlp.nn.kernel.KernelThreads;
 import java.util.List;
 import org.ejml.data.FMatrixRMaj;
 
@@ -153,18 +154,26 @@ public final class Momentum implements Optimizer {
       float lr = learningRate;
       if (nesterov) {
         float onePlusMu = 1.0f + mu;
-        for (int i = 0; i < n; i++) {
-          float vPrev = v[i];
-          float vi = m * vPrev - lr * dx[i];
-          v[i] = vi;
-          x[i] += -m * vPrev + onePlusMu * vi;
-        }
+        KernelThreads.forRanges(
+            n,
+            (from, to) -> {
+              for (int i = from; i < to; i++) {
+                float vPrev = v[i];
+                float vi = m * vPrev - lr * dx[i];
+                v[i] = vi;
+                x[i] += -m * vPrev + onePlusMu * vi;
+              }
+            });
       } else {
-        for (int i = 0; i < n; i++) {
-          float vi = m * v[i] - lr * dx[i];
-          v[i] = vi;
-          x[i] += vi;
-        }
+        KernelThreads.forRanges(
+            n,
+            (from, to) -> {
+              for (int i = from; i < to; i++) {
+                float vi = m * v[i] - lr * dx[i];
+                v[i] = vi;
+                x[i] += vi;
+              }
+            });
       }
     }
 

@@ -1,6 +1,7 @@
 package io.kafkamlp.nn.optim;
 
 import io.kafkamlp.nn.Parameter;
+import io.kafkamlp.nn.kernel.KernelThreads;
 import java.util.List;
 import org.ejml.data.FMatrixRMaj;
 
@@ -73,9 +74,13 @@ public final class Sgd implements Optimizer {
       float[] dx = parameter.gradient().data;
       int n = parameter.size();
       float lr = learningRate;
-      for (int i = 0; i < n; i++) {
-        x[i] -= lr * dx[i];
-      }
+      KernelThreads.forRanges(
+          n,
+          (from, to) -> {
+            for (int i = from; i < to; i++) {
+              x[i] -= lr * dx[i];
+            }
+          });
     }
 
     @Override

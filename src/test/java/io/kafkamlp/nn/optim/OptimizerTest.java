@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kafkamlp.nn.Parameter;
+import io.kafkamlp.nn.kernel.KernelThreads;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.ejml.data.FMatrixRMaj;
 import org.junit.jupiter.api.Test;
 
@@ -263,6 +265,47 @@ class OptimizerTest {
         assertEquals(X0[i], p.value().data[i], 0.0, name);
       }
     }
+  }
+
+  @Test
+  void shouldUpdateToTheSameBitsWhenHelpersShareAnyRulesUpdate() {
+    int n = 3 * KernelThreads.MIN_SHARED_ELEMENTS + 5; // shared in ranges, not a whole vector
+    for (String name : Optimizers.NAMES) {
+      float[] alone = threeSteps(name, n);
+      float[] shared;
+      try (KernelThreads kernels = KernelThreads.bind(3, "optim")) {
+        shared = threeSteps(name, n);
+        assertEquals(3, kernels.jobsRun(), name + ": each update shared");
+      }
+      for (int i = 0; i < n; i++) {
+        assertEquals(
+            Float.floatToRawIntBits(alone[i]), Float.floatToRawIntBits(shared[i]), name + " " + i);
+      }
+    }
+  }
+
+  /** A parameter of {@code n} elements after three updates by rule {@code name}, then its state. */
+  private static float[] threeSteps(String name, int n) {
+    Parameter p = new Parameter("w", 1, n, false);
+    Random random = new Random(11);
+    OptimizerState state = Optimizers.byName(name, 0.9).newState(p);
+    for (int i = 0; i < n; i++) {
+      p.value().data[i] = (float) random.nextGaussian();
+    }
+    for (int t = 1; t <= 3; t++) {
+      for (int i = 0; i < n; i++) {
+        p.gradient().data[i] = (float) random.nextGaussian();
+      }
+      state.update(p, 0.01f, t);
+    }
+    float[] all = p.value().data.clone();
+    for (FMatrixRMaj buffer : state.buffers()) {
+      float[] joined = new float[all.length + buffer.data.length];
+      System.arraycopy(all, 0, joined, 0, all.length);
+      System.arraycopy(buffer.data, 0, joined, all.length, buffer.data.length);
+      all = joined;
+    }
+    return all;
   }
 
   @Test
