@@ -131,9 +131,9 @@ final class TrainerOptions {
   @Option(
       names = "--training-threads",
       description =
-          "Threads that share each training step's matrix products, the training thread"
-              + " included (default 2, or 1 on a one-core machine); the model learns the same"
-              + " bits with any number.")
+          "Threads that share each training step (its large matrix products, its update and"
+              + " gradient scan), the training thread included (default 2, or 1 on a one-core"
+              + " machine); the model learns the same bits with any number.")
   int trainingThreads = TrainerSettings.defaults().trainingThreads();
 
   /**

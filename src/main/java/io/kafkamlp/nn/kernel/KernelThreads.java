@@ -17,7 +17,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>The asking thread never waits for a helper to start: it claims chunks itself, so a helper that
  * is slow to wake (or has no free core) costs nothing but the chunk it may have claimed. Between
- * products a helper spins for {@value #SPIN_MICROS} us, then parks until the next.
+ * jobs a helper spins for {@value #SPIN_MICROS} us, then parks until the next. Each job (a shared
+ * product or pass) is a small object of its own.
  *
  * <p>Bind, compute and close on one thread.
  */
@@ -25,6 +26,15 @@ public final class KernelThreads implements AutoCloseable {
 
   /** How long an idle helper spins for the next job before it parks. */
   static final long SPIN_MICROS = 50;
+
+  /**
+   * Elements below which {@link #forRanges} runs on its own thread: the default model's hidden
+   * layers' weights (200,704 and 32,768) are shared, its output layer's and biases are not.
+   */
+  public static final int MIN_SHARED_ELEMENTS = 1 << 15;
+
+  /** Where {@link #forRanges} cuts: multiples of this many elements (whole vectors). */
+  private static final int ELEMENT_ALIGNMENT = 16;
 
   private static final ThreadLocal<KernelThreads> BOUND = new ThreadLocal<>();
 
@@ -68,12 +78,6 @@ public final class KernelThreads implements AutoCloseable {
     BOUND.set(bound);
     return bound;
   }
-
-  /** Elements below which {@link #forRanges} runs on its own thread (about 30-60 us of work). */
-  public static final int MIN_SHARED_ELEMENTS = 1 << 15;
-
-  /** Where {@link #forRanges} cuts: multiples of this many elements (whole vectors). */
-  private static final int ELEMENT_ALIGNMENT = 16;
 
   /** An elementwise computation over the indices {@code [from, to)}. */
   @FunctionalInterface
