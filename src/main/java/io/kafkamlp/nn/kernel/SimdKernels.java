@@ -56,16 +56,64 @@ final class SimdKernels {
       int inner,
       int cols) {
     int fullCols = cols - cols % TILE_COLS;
+    // one more vector of columns in a narrow tile, if there is room: the 10-unit output layer's
+    // products would otherwise run scalar (about a tenth of the training thread's time)
+    int vectorCols = cols - fullCols >= LANES ? fullCols + LANES : fullCols;
     for (int i = r0; i < r1; i += TILE_ROWS) {
       for (int j = 0; j < fullCols; j += TILE_COLS) {
         tile(a, rowStride, innerStride, b, bias, c, i, j, inner, cols);
       }
+      if (vectorCols > fullCols) {
+        narrowTile(a, rowStride, innerStride, b, bias, c, i, fullCols, inner, cols);
+      }
     }
     // Columns left over in the same order of operations, so results match the scalar kernel bit
     // for bit.
-    if (fullCols < cols) {
-      ScalarKernels.product(a, rowStride, innerStride, b, bias, c, r0, r1, fullCols, inner, cols);
+    for (int i = r0; i < r1; i += TILE_ROWS) {
+      for (int j = vectorCols; j < cols; j++) {
+        scalarColumn(a, rowStride, innerStride, b, bias, c, i, j, inner, cols);
+      }
     }
+  }
+
+  /**
+   * Column {@code j} of a tile's 4 rows as 4 independent fma chains (one chain at a time would wait
+   * on each fma's latency; {@link ScalarKernels}' order, one short row of columns per {@code p},
+   * spends its time on loop overhead when only a column or two is left).
+   */
+  private static void scalarColumn(
+      float[] a,
+      int rowStride,
+      int innerStride,
+      float[] b,
+      float[] bias,
+      float[] c,
+      int i,
+      int j,
+      int inner,
+      int cols) {
+    float first = bias == null ? 0f : bias[j];
+    float c0 = first;
+    float c1 = first;
+    float c2 = first;
+    float c3 = first;
+    int a0 = i * rowStride;
+    int a1 = a0 + rowStride;
+    int a2 = a1 + rowStride;
+    int a3 = a2 + rowStride;
+    for (int p = 0; p < inner; p++) {
+      float bp = b[p * cols + j];
+      int ap = p * innerStride;
+      c0 = Math.fma(a[a0 + ap], bp, c0);
+      c1 = Math.fma(a[a1 + ap], bp, c1);
+      c2 = Math.fma(a[a2 + ap], bp, c2);
+      c3 = Math.fma(a[a3 + ap], bp, c3);
+    }
+    int c0Index = i * cols + j;
+    c[c0Index] = c0;
+    c[c0Index + cols] = c1;
+    c[c0Index + 2 * cols] = c2;
+    c[c0Index + 3 * cols] = c3;
   }
 
   /**
@@ -129,6 +177,41 @@ final class SimdKernels {
         c[c0 + j] = Math.fma(ap, b[bRow + j], c[c0 + j]);
       }
     }
+  }
+
+  /** {@link #tile} one vector wide: 4 rows x {@code LANES} columns from column {@code j}. */
+  private static void narrowTile(
+      float[] a,
+      int rowStride,
+      int innerStride,
+      float[] b,
+      float[] bias,
+      float[] c,
+      int i,
+      int j,
+      int inner,
+      int cols) {
+    FloatVector c0 = start(bias, j);
+    FloatVector c1 = c0;
+    FloatVector c2 = c0;
+    FloatVector c3 = c0;
+    int a0 = i * rowStride;
+    int a1 = a0 + rowStride;
+    int a2 = a1 + rowStride;
+    int a3 = a2 + rowStride;
+    for (int p = 0; p < inner; p++) {
+      FloatVector b0 = FloatVector.fromArray(SPECIES, b, p * cols + j);
+      int ap = p * innerStride;
+      c0 = FloatVector.broadcast(SPECIES, a[a0 + ap]).fma(b0, c0);
+      c1 = FloatVector.broadcast(SPECIES, a[a1 + ap]).fma(b0, c1);
+      c2 = FloatVector.broadcast(SPECIES, a[a2 + ap]).fma(b0, c2);
+      c3 = FloatVector.broadcast(SPECIES, a[a3 + ap]).fma(b0, c3);
+    }
+    int c0Index = i * cols + j;
+    c0.intoArray(c, c0Index);
+    c1.intoArray(c, c0Index + cols);
+    c2.intoArray(c, c0Index + 2 * cols);
+    c3.intoArray(c, c0Index + 3 * cols);
   }
 
   private static void tile(

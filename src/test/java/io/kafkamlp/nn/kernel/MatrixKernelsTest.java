@@ -23,7 +23,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * <p>Shapes are (n x k) times (k x m); they cover a single element, rows that are not a multiple of
  * the 4-row tile, columns below, at and not a multiple of the 2-vector tile width (16 floats with
  * AVX2, 32 with AVX-512), a slice of the 784-256 first layer, and single rows as serving multiplies
- * them (one sample through the 784-256 layer; two through the 128-10 output layer).
+ * them (one sample through the 784-256 layer; two through the 128-10 output layer), and column
+ * counts that leave room for a one-vector tile past the last two-vector one (the output layer's
+ * forward and {@code dW} at batch 32; 24 and 41 columns).
  */
 class MatrixKernelsTest {
 
@@ -42,7 +44,11 @@ class MatrixKernelsTest {
         Arguments.of(13, 784, 50),
         Arguments.of(32, 1, 17),
         Arguments.of(1, 784, 256),
-        Arguments.of(2, 128, 10));
+        Arguments.of(2, 128, 10),
+        Arguments.of(32, 128, 10),
+        Arguments.of(128, 32, 10),
+        Arguments.of(12, 40, 24),
+        Arguments.of(9, 30, 41));
   }
 
   @ParameterizedTest(name = "{0}x{1}x{2}")
