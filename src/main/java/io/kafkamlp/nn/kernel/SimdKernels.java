@@ -7,11 +7,13 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Register-tiled products on the Vector API: a tile of 4 rows x 2 vectors of {@code C} stays in
  * registers for the whole inner loop, so each loaded vector of {@code B} feeds 4 fused
- * multiply-adds. Rows left over (a single sample, when serving) stream {@code B} once, row by row,
- * instead: per row, the tile's column-by-column passes would read all of {@code B} with a stride of
- * one row per step, which under the cache pressure of a busy pipeline cost 3x the time of one
- * sequential read (measured: 370 against 127 us per 784-256-128-10 prediction, JFR samples of the
- * serving thread at 1,000 requests/s). Loaded only when {@link MatrixKernels#SIMD} is true.
+ * multiply-adds; past the last such tile, a tile of 4 rows x 1 vector if there is room, then each
+ * last column as 4 chains at once. Rows left over (a single sample, when serving) stream {@code B}
+ * once, row by row, instead: per row, the tile's column-by-column passes would read all of {@code
+ * B} with a stride of one row per step, which under the cache pressure of a busy pipeline cost 3x
+ * the time of one sequential read (measured: 370 against 127 us per 784-256-128-10 prediction, JFR
+ * samples of the serving thread at 1,000 requests/s). Loaded only when {@link MatrixKernels#SIMD}
+ * is true.
  */
 final class SimdKernels {
 
