@@ -19,9 +19,10 @@ import java.time.Duration;
  * @param snapshotInterval ...or once this much time has passed since the last
  * @param trainingQueue records the stream thread may log ahead of the training thread, which then
  *     trains beside Kafka's work instead of between it; 0 trains on the stream thread
- * @param trainingThreads threads that share each training step's matrix products, the training
- *     thread included ({@link KernelThreads}); the model learns the same bits with any number. Only
- *     with a training thread (a queue of at least 1): the stream thread always trains alone
+ * @param trainingThreads threads that share each training step (its large matrix products, its
+ *     update and gradient scan), the training thread included ({@link KernelThreads}); the model
+ *     learns the same bits with any number. Only with a training thread (a queue of at least 1):
+ *     the stream thread always trains alone
  */
 public record TrainerSettings(
     double validationFraction,

@@ -26,11 +26,11 @@ import org.slf4j.LoggerFactory;
  * Streams): snapshots to forward, checkpoints to store.
  *
  * <p><b>Pipelined</b> (a queue of at least one record): a thread of its own trains (with {@link
- * TrainerSettings#trainingThreads()} - 1 {@link KernelThreads helpers} sharing its products), so
- * that the stream thread's Kafka work — polling, parsing, logging each record, the commit's flush —
- * runs beside the training steps instead of between them. The queue bounds how far the stream
- * thread runs ahead; when it is full, {@link #learn} waits. Exactly-once is unchanged: every record
- * is in the replay log before it is queued, and a checkpoint names the last record it holds ({@link
+ * TrainerSettings#trainingThreads()} - 1 {@link KernelThreads helpers} sharing each step), so that
+ * the stream thread's Kafka work — polling, parsing, logging each record, the commit's flush — runs
+ * beside the training steps instead of between them. The queue bounds how far the stream thread
+ * runs ahead; when it is full, {@link #learn} waits. Exactly-once is unchanged: every record is in
+ * the replay log before it is queued, and a checkpoint names the last record it holds ({@link
  * Checkpoint#throughSequence()}), so the stores always hold a checkpoint plus the log after it,
  * whichever records the thread has learned at a commit. What a model learns does not depend on the
  * thread either: the records arrive in log order, and the snapshot and checkpoint rules read the

@@ -94,11 +94,11 @@ public final class KernelThreads implements AutoCloseable {
    * @throws IllegalStateException if a range threw (the cause), after all are done
    */
   public static void forRanges(int n, Ranges body) {
-    KernelThreads threads = current();
-    if (threads == null || n < MIN_SHARED_ELEMENTS) {
+    if (!sharesRanges(n)) {
       body.compute(0, n);
       return;
     }
+    KernelThreads threads = current();
     int chunks = MatrixKernels.CHUNKS_PER_THREAD * threads.threads();
     threads.run(
         new Job(chunks) {
@@ -114,6 +114,11 @@ public final class KernelThreads implements AutoCloseable {
                 : (int) ((long) n * k / chunks / ELEMENT_ALIGNMENT * ELEMENT_ALIGNMENT);
           }
         });
+  }
+
+  /** Whether {@link #forRanges} over {@code n} elements would share them with helpers. */
+  static boolean sharesRanges(int n) {
+    return n >= MIN_SHARED_ELEMENTS && current() != null;
   }
 
   /** The helpers bound to the calling thread, or null. */

@@ -86,8 +86,8 @@ public final class MatrixKernels {
   public static float maxAbs(FMatrixRMaj m) {
     float[] d = m.data;
     int n = m.getNumElements();
-    if (KernelThreads.current() == null || n < KernelThreads.MIN_SHARED_ELEMENTS) {
-      return maxAbs(d, 0, n);
+    if (!KernelThreads.sharesRanges(n)) {
+      return maxAbs(d, 0, n); // no holder to allocate
     }
     // the largest of the ranges' largest: the same value in any order, NaN if any range's is
     float[] max = {0f};
@@ -147,21 +147,39 @@ public final class MatrixKernels {
       int cols) {
     KernelThreads threads = KernelThreads.current();
     int tiles = rows / SimdKernels.TILE_ROWS;
-    if (threads == null || tiles < 2 || (long) rows * inner * cols < MIN_SHARED_WORK) {
-      if (SIMD) {
-        SimdKernels.product(a, rowStride, innerStride, b, bias, c, rows, inner, cols);
-      } else {
-        ScalarKernels.product(a, rowStride, innerStride, b, bias, c, 0, rows, 0, inner, cols);
-      }
-      return;
-    }
-    int chunks = Math.min(tiles, CHUNKS_PER_THREAD * threads.threads());
-    threads.run(new RowRanges(a, rowStride, innerStride, b, bias, c, tiles, chunks, inner, cols));
     int fullRows = tiles * SimdKernels.TILE_ROWS;
+    if (threads == null || tiles < 2 || (long) rows * inner * cols < MIN_SHARED_WORK) {
+      tiledRows(a, rowStride, innerStride, b, bias, c, 0, fullRows, inner, cols);
+    } else {
+      int chunks = Math.min(tiles, CHUNKS_PER_THREAD * threads.threads());
+      threads.run(new RowRanges(a, rowStride, innerStride, b, bias, c, tiles, chunks, inner, cols));
+    }
     if (SIMD) {
       SimdKernels.leftoverRows(a, rowStride, innerStride, b, bias, c, fullRows, rows, inner, cols);
     } else {
       ScalarKernels.product(a, rowStride, innerStride, b, bias, c, fullRows, rows, 0, inner, cols);
+    }
+  }
+
+  /**
+   * Rows {@code [r0, r1)} of {@code C}, multiples of {@link SimdKernels#TILE_ROWS}: in tiles, or by
+   * the scalar kernel without SIMD. Each element the same whichever range it falls in.
+   */
+  private static void tiledRows(
+      float[] a,
+      int rowStride,
+      int innerStride,
+      float[] b,
+      float[] bias,
+      float[] c,
+      int r0,
+      int r1,
+      int inner,
+      int cols) {
+    if (SIMD) {
+      SimdKernels.tiledRows(a, rowStride, innerStride, b, bias, c, r0, r1, inner, cols);
+    } else {
+      ScalarKernels.product(a, rowStride, innerStride, b, bias, c, r0, r1, 0, inner, cols);
     }
   }
 
@@ -206,11 +224,7 @@ public final class MatrixKernels {
     void compute(int chunk) {
       int r0 = (int) ((long) tiles * chunk / chunks) * SimdKernels.TILE_ROWS;
       int r1 = (int) ((long) tiles * (chunk + 1) / chunks) * SimdKernels.TILE_ROWS;
-      if (SIMD) {
-        SimdKernels.tiledRows(a, rowStride, innerStride, b, bias, c, r0, r1, inner, cols);
-      } else {
-        ScalarKernels.product(a, rowStride, innerStride, b, bias, c, r0, r1, 0, inner, cols);
-      }
+      tiledRows(a, rowStride, innerStride, b, bias, c, r0, r1, inner, cols);
     }
   }
 }

@@ -26,21 +26,6 @@ final class SimdKernels {
   /** Rows of {@code C} that {@link #tiledRows} computes together: its row ranges start at these. */
   static final int TILE_ROWS = 4;
 
-  static void product(
-      float[] a,
-      int rowStride,
-      int innerStride,
-      float[] b,
-      float[] bias,
-      float[] c,
-      int rows,
-      int inner,
-      int cols) {
-    int fullRows = rows - rows % TILE_ROWS;
-    tiledRows(a, rowStride, innerStride, b, bias, c, 0, fullRows, inner, cols);
-    leftoverRows(a, rowStride, innerStride, b, bias, c, fullRows, rows, inner, cols);
-  }
-
   /**
    * Rows {@code [r0, r1)} of {@code C} in tiles, {@code r0} and {@code r1} multiples of {@link
    * #TILE_ROWS}: the same code for each element whichever range it falls in, so that cutting the
@@ -68,10 +53,8 @@ final class SimdKernels {
       if (vectorCols > fullCols) {
         narrowTile(a, rowStride, innerStride, b, bias, c, i, fullCols, inner, cols);
       }
-    }
-    // Columns left over in the same order of operations, so results match the scalar kernel bit
-    // for bit.
-    for (int i = r0; i < r1; i += TILE_ROWS) {
+      // columns left over in the same order of operations, so results match the scalar kernel bit
+      // for bit
       for (int j = vectorCols; j < cols; j++) {
         scalarColumn(a, rowStride, innerStride, b, bias, c, i, j, inner, cols);
       }
