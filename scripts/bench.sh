@@ -10,8 +10,8 @@
 #      binary), serving latency while training, the pipeline JVM's peak heap, one- and ten-pass
 #      accuracy; it merges 1 and 2 and writes the report.
 # Writes target/bench/report.md and report.json (plus jmh.json, peer.json, bench.log and the runs'
-# logs under target/bench/work) and prints the markdown. About 14 minutes on a quiet 2-core
-# machine (11 measured with one serving run; serving is now repeated, 1.3 minutes a run);
+# logs under target/bench/work) and prints the markdown. About 17 minutes on a quiet 2-core
+# machine (serving is repeated, 2.7 minutes a run: 120 s of warm-up and 30 s measured);
 # --quick takes a few minutes and its numbers are not for reporting.
 #
 # Usage: scripts/bench.sh [--quick] [--repeats N] [--skip-build] [--out DIR] [-- BENCH OPTIONS...]

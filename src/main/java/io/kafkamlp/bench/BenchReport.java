@@ -50,10 +50,12 @@ public final class BenchReport {
               + " trainer's own settings (exactly_once_v2), fed the same records the same way;"
               + " records / (last output record's broker append time - first send).",
           "Serving latency = prediction arrival at a consumer - the request record's timestamp"
-              + " (set at send, linger.ms 0); requests at a fixed rate, open loop, measured after"
-              + " a warm-up (30 s by default) whose answers are not counted, while a labeled"
-              + " stream at a fixed rate (by default half the end-to-end binary rate) keeps the"
-              + " trainer busy; nearest-rank percentiles.",
+              + " (set at send, linger.ms 0); requests at a fixed rate, open loop, from the"
+              + " server's first answer with a model, while a labeled stream at a fixed rate (by"
+              + " default half the end-to-end binary rate) keeps the trainer busy; nearest-rank"
+              + " percentiles. Steady = the requests sent after a warm-up (120 s by default),"
+              + " what a long-running server answers; just after a start = the requests sent in"
+              + " the first 30 s, while both fresh JVMs are still compiling.",
           "CPU = CPU time (all threads) of the pipeline's JVM, from its"
               + " `process_cpu_time_ns_total`, and of the benchmark's JVM (the broker and the"
               + " producer), read at each scrape; per sample learned from the last scrape before"
@@ -179,22 +181,43 @@ public final class BenchReport {
     if (r.serving().size() > 1) {
       row(
           md,
-          "serving latency p50 / p99, median of the runs",
+          "serving latency p50 / p99, steady, median of the runs",
           f("%.0f / %.0f ms", r.servingP50(), r.servingP99()),
-          f("%d runs, each below", r.serving().size()));
+          f(
+              "%d runs, each below; requests from %.0f s after the server's first answer",
+              r.serving().size(), r.setup().servingWarmupSeconds()));
+      row(
+          md,
+          "serving latency p50 / p99 just after a start, median of the runs",
+          f("%.0f / %.0f ms", r.servingStartP50(), r.servingStartP99()),
+          f(
+              "requests in the first %.0f s after the server's first answer",
+              r.setup().servingStartSeconds()));
     }
     for (Serving.Run run : r.serving()) {
+      Serving.Window steady = run.steady();
+      Serving.Window start = run.start();
       row(
           md,
           f("serving latency p50 / p99 / max, %s", run.format()),
-          f("%d / %d / %d ms", run.p50Millis(), run.p99Millis(), run.maxMillis()),
           f(
-              "%,d requests at %,.0f/s, %,d answered by a model, %d no-model-yet; labeled"
-                  + " stream at %,.0f/s meanwhile, %,.0f samples/s learned",
-              run.requests(),
+              "steady %d / %d / %d ms; first %.0f s %d / %d / %d ms",
+              steady.p50Millis(),
+              steady.p99Millis(),
+              steady.maxMillis(),
+              start.toSeconds(),
+              start.p50Millis(),
+              start.p99Millis(),
+              start.maxMillis()),
+          f(
+              "steady: %,d requests at %,.0f/s from %.0f s after the first answer, %,d answered"
+                  + " by a model, %d no-model-yet; labeled stream at %,.0f/s meanwhile, %,.0f"
+                  + " samples/s learned",
+              steady.requests(),
               run.requestsPerSecond(),
-              run.answered(),
-              run.noModelYet(),
+              steady.fromSeconds(),
+              steady.answered(),
+              steady.noModelYet(),
               run.offeredTrainingRate(),
               run.trainingSamplesPerSecond()));
     }
@@ -279,6 +302,8 @@ public final class BenchReport {
     ObjectNode serving = root.putObject("serving");
     num(serving, "medianP50Millis", r.servingP50());
     num(serving, "medianP99Millis", r.servingP99());
+    num(serving, "medianStartP50Millis", r.servingStartP50());
+    num(serving, "medianStartP99Millis", r.servingStartP99());
     ArrayNode sRuns = serving.putArray("runs");
     r.serving().forEach(x -> sRuns.add(nanToNull(JSON.valueToTree(x))));
     ObjectNode memory = root.putObject("memory");

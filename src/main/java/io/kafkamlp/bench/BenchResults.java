@@ -4,6 +4,7 @@ import io.kafkamlp.replay.SampleFormat;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.ToDoubleFunction;
 
@@ -43,7 +44,8 @@ public record BenchResults(
    * @param testSamples test records scored after a run
    * @param pipelineHeap {@code -Xmx} of the pipeline JVM
    * @param servingRate prediction requests per second
-   * @param servingSeconds how long requests were sent
+   * @param servingSeconds how long requests were measured (the steady window)
+   * @param servingWarmupSeconds how long requests were sent before the steady window
    * @param accuracyPasses passes of the accuracy run
    */
   public record Setup(
@@ -54,7 +56,14 @@ public record BenchResults(
       String pipelineHeap,
       int servingRate,
       double servingSeconds,
-      int accuracyPasses) {}
+      double servingWarmupSeconds,
+      int accuracyPasses) {
+
+    /** How long the serving runs' start windows were: {@link Serving#START_WINDOW} or less. */
+    public double servingStartSeconds() {
+      return Math.min(Serving.START_WINDOW.toSeconds(), servingWarmupSeconds);
+    }
+  }
 
   /** The one-thread kernel's median samples/s at {@code batchSize}; NaN if not measured. */
   public double kernelRate(int batchSize) {
@@ -123,14 +132,31 @@ public record BenchResults(
         endToEnd, r -> !Double.isNaN(r.prequentialAccuracy()), EndToEnd.Run::prequentialAccuracy);
   }
 
-  /** Median p50 latency over the serving runs, ms; NaN if not measured. */
+  /** Median p50 latency of the serving runs' steady windows, ms; NaN if not measured. */
   public double servingP50() {
-    return median(serving, r -> r.answered() > 0, r -> r.p50Millis());
+    return servingMedian(Serving.Run::steady, Serving.Window::p50Millis);
   }
 
-  /** Median p99 latency over the serving runs, ms; NaN if not measured. */
+  /** Median p99 latency of the serving runs' steady windows, ms; NaN if not measured. */
   public double servingP99() {
-    return median(serving, r -> r.answered() > 0, r -> r.p99Millis());
+    return servingMedian(Serving.Run::steady, Serving.Window::p99Millis);
+  }
+
+  /** Median p50 latency of the serving runs' start windows, ms; NaN if not measured. */
+  public double servingStartP50() {
+    return servingMedian(Serving.Run::start, Serving.Window::p50Millis);
+  }
+
+  /** Median p99 latency of the serving runs' start windows, ms; NaN if not measured. */
+  public double servingStartP99() {
+    return servingMedian(Serving.Run::start, Serving.Window::p99Millis);
+  }
+
+  /** The median of {@code value} over the runs whose {@code window} has answers. */
+  private double servingMedian(
+      Function<Serving.Run, Serving.Window> window, ToDoubleFunction<Serving.Window> value) {
+    return median(
+        serving, r -> window.apply(r).answered() > 0, r -> value.applyAsDouble(window.apply(r)));
   }
 
   /** Every pipeline JVM's memory: the end-to-end, serving and accuracy runs. */

@@ -3,7 +3,6 @@ package io.kafkamlp.bench;
 import io.kafkamlp.kafka.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -15,10 +14,11 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Reads the {@code predictions} topic on a thread of its own from the moment it is created, and for
- * each answer whose key starts with a prefix records its latency: the time the consumer got it
- * minus the record's timestamp, which the server copies from the request, and the request's
- * producer set when it was sent. The server is {@code at_least_once}, so the consumer reads
- * uncommitted records, as soon as they are written.
+ * each answer to a numbered request (key {@code requestPrefix + n}) records its latency ({@link
+ * RequestLatencies}): the time the consumer got it minus the record's timestamp, which the server
+ * copies from the request, and the request's producer set when it was sent. Answers to probes (key
+ * {@code probePrefix + anything}) count only as to whether one came from a model. The server is
+ * {@code at_least_once}, so the consumer reads uncommitted records, as soon as they are written.
  *
  * <p>Thread-safe; {@link #close} stops the thread.
  */
@@ -27,19 +27,19 @@ final class LatencyCollector implements AutoCloseable {
   private static final byte[] NO_MODEL = "\"no-model-yet\"".getBytes(StandardCharsets.UTF_8);
 
   private final KafkaConsumer<byte[], byte[]> consumer;
-  private final String measuredPrefix;
+  private final String requestPrefix;
   private final String probePrefix;
   private final Thread thread;
-  private long[] latencies = new long[1024];
-  private int answered;
-  private int noModelYet;
+  private final RequestLatencies latencies;
   private boolean probeAnswered;
 
   /**
-   * @param measuredPrefix key prefix of the requests whose latency counts
-   * @param probePrefix key prefix of warm-up requests: only whether one got a model's answer counts
+   * @param requestPrefix key prefix of the numbered requests, followed by the number
+   * @param requests how many numbered requests there are: 0 to {@code requests - 1}
+   * @param probePrefix key prefix of probes: only whether one got a model's answer counts
    */
-  LatencyCollector(String bootstrapServers, String measuredPrefix, String probePrefix) {
+  LatencyCollector(
+      String bootstrapServers, String requestPrefix, int requests, String probePrefix) {
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
@@ -50,8 +50,9 @@ final class LatencyCollector implements AutoCloseable {
     consumer.assign(partitions);
     consumer.seekToEnd(partitions);
     partitions.forEach(consumer::position);
-    this.measuredPrefix = measuredPrefix;
+    this.requestPrefix = requestPrefix;
     this.probePrefix = probePrefix;
+    this.latencies = new RequestLatencies(requests);
     thread = new Thread(this::loop, "bench-latency-collector");
     thread.setDaemon(true);
     thread.start();
@@ -90,15 +91,9 @@ final class LatencyCollector implements AutoCloseable {
   private synchronized void record(String key, boolean noModel, long latencyMillis) {
     if (key.startsWith(probePrefix)) {
       probeAnswered |= !noModel;
-    } else if (key.startsWith(measuredPrefix)) {
-      if (noModel) {
-        noModelYet++;
-      } else {
-        if (answered == latencies.length) {
-          latencies = Arrays.copyOf(latencies, 2 * answered);
-        }
-        latencies[answered++] = latencyMillis;
-      }
+    } else if (key.startsWith(requestPrefix)) {
+      latencies.record(
+          Integer.parseInt(key.substring(requestPrefix.length())), latencyMillis, noModel);
     }
     notifyAll();
   }
@@ -108,10 +103,10 @@ final class LatencyCollector implements AutoCloseable {
     return probeAnswered;
   }
 
-  /** Waits until {@code count} measured requests are answered (either way) or the timeout. */
-  synchronized void awaitAnswers(int count, Duration timeout) throws InterruptedException {
+  /** Waits until every numbered request is answered (either way) or the timeout. */
+  synchronized void awaitAnswers(Duration timeout) throws InterruptedException {
     long deadline = System.currentTimeMillis() + timeout.toMillis();
-    while (answered + noModelYet < count) {
+    while (latencies.answers() < latencies.requests()) {
       long left = deadline - System.currentTimeMillis();
       if (left <= 0) {
         return;
@@ -120,14 +115,14 @@ final class LatencyCollector implements AutoCloseable {
     }
   }
 
-  /** The latencies of the measured requests answered by a model so far, in ms, arrival order. */
-  synchronized long[] latencies() {
-    return Arrays.copyOf(latencies, answered);
+  /** The latencies of requests {@code from} (inclusive) to {@code to} answered by a model, ms. */
+  synchronized long[] latencies(int from, int to) {
+    return latencies.latencies(from, to);
   }
 
-  /** Measured requests answered {@code no-model-yet} so far. */
-  synchronized int noModelYet() {
-    return noModelYet;
+  /** Requests {@code from} (inclusive) to {@code to} answered {@code no-model-yet} so far. */
+  synchronized int noModelYet(int from, int to) {
+    return latencies.noModelYet(from, to);
   }
 
   @Override

@@ -21,17 +21,22 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * Serving latency while training: a fresh broker and pipeline, a labeled stream at a fixed rate
  * from the start (the training load), and, once the server answers with a model, prediction
- * requests at a fixed rate: first for a warm-up whose answers are not counted (a fresh JVM spends
- * its first tens of seconds compiling, on the cores the pipeline needs), then for a fixed time.
- * Latency is from the request record's timestamp (set by its producer at send, {@code linger.ms=0})
- * to the prediction's arrival at a consumer ({@link LatencyCollector}). Both streams are open loop
- * ({@link PacedSender}).
+ * requests at a fixed rate: first for a warm-up (a fresh JVM spends its first minute or two
+ * compiling, on the cores the pipeline needs), then for a measured window. Two windows of the same
+ * stream of requests are reported: the {@linkplain Run#steady steady} one after the warm-up, what a
+ * long-running server answers, and the {@linkplain Run#start start}, the first {@link
+ * #START_WINDOW} of the warm-up, what a freshly started pipeline answers. Latency is from the
+ * request record's timestamp (set by its producer at send, {@code linger.ms=0}) to the prediction's
+ * arrival at a consumer ({@link LatencyCollector}). Both streams are open loop ({@link
+ * PacedSender}).
  */
 public final class Serving {
 
+  /** The start window: the requests sent this long after the server first answered with a model. */
+  public static final Duration START_WINDOW = Duration.ofSeconds(30);
+
   private static final String REQUEST_PREFIX = "req-";
   private static final String PROBE_PREFIX = "probe-";
-  private static final String WARMUP_PREFIX = "warm-";
 
   private Serving() {}
 
@@ -39,29 +44,62 @@ public final class Serving {
    * One serving run.
    *
    * @param format the requests' and the labeled stream's format
-   * @param requests requests sent in the measured window
-   * @param requestsPerSecond the rate they were sent at
-   * @param answered requests answered by a model
-   * @param noModelYet requests answered {@code no-model-yet}
-   * @param p50Millis median latency of the answered requests; -1 if none was
-   * @param p99Millis 99th percentile (nearest rank); -1 if none was
-   * @param maxMillis the largest; -1 if none was
+   * @param requestsPerSecond the rate requests were sent at in the steady window
+   * @param warmupSeconds how long requests were sent before the steady window
+   * @param start the requests sent in the first {@link #START_WINDOW} (or the whole warm-up, if
+   *     shorter) after the server first answered with a model
+   * @param steady the requests sent after the warm-up
    * @param offeredTrainingRate labeled records per second sent meanwhile
-   * @param trainingSamplesPerSecond samples the model learned per second during the window
+   * @param trainingSamplesPerSecond samples the model learned per second during the steady window
    * @param memory the pipeline JVM's peaks
    */
   public record Run(
       SampleFormat format,
-      int requests,
       double requestsPerSecond,
+      double warmupSeconds,
+      Window start,
+      Window steady,
+      double offeredTrainingRate,
+      double trainingSamplesPerSecond,
+      MemoryPeak memory) {}
+
+  /**
+   * The answers to the requests sent in a span of a run.
+   *
+   * @param fromSeconds when the first of them was due, seconds after the server first answered with
+   *     a model
+   * @param toSeconds when the one after the last was due
+   * @param requests requests sent in the span
+   * @param answered those answered by a model
+   * @param noModelYet those answered {@code no-model-yet}
+   * @param p50Millis median latency of the answered ones; -1 if none was
+   * @param p99Millis 99th percentile (nearest rank); -1 if none was
+   * @param maxMillis the largest; -1 if none was
+   */
+  public record Window(
+      double fromSeconds,
+      double toSeconds,
+      int requests,
       int answered,
       int noModelYet,
       long p50Millis,
       long p99Millis,
-      long maxMillis,
-      double offeredTrainingRate,
-      double trainingSamplesPerSecond,
-      MemoryPeak memory) {}
+      long maxMillis) {
+
+    /** The window of requests {@code from} (inclusive) to {@code to}, sent at {@code rate}. */
+    static Window of(long[] latencies, int noModelYet, int from, int to, int rate) {
+      boolean any = latencies.length > 0;
+      return new Window(
+          (double) from / rate,
+          (double) to / rate,
+          to - from,
+          latencies.length,
+          noModelYet,
+          any ? Stats.percentile(latencies, 50) : -1,
+          any ? Stats.percentile(latencies, 99) : -1,
+          any ? Stats.percentile(latencies, 100) : -1);
+    }
+  }
 
   /**
    * Runs the measurement in {@code dir}.
@@ -69,8 +107,8 @@ public final class Serving {
    * @param train labeled samples, sent in turn at {@code trainingRate} from the start to the end
    * @param requestSamples features of the requests, used in turn
    * @param rate requests per second
-   * @param warmup how long requests are sent, uncounted, before the measured window
-   * @param duration how long requests are sent in the measured window
+   * @param warmup how long requests are sent before the steady window
+   * @param duration how long requests are sent in the steady window
    * @throws IllegalStateException if the pipeline does not start or never answers with a model
    */
   public static Run run(
@@ -84,6 +122,10 @@ public final class Serving {
       Duration duration,
       Path dir)
       throws Exception {
+    int warmupRequests = requests(rate, warmup);
+    int startRequests = Math.min(requests(rate, START_WINDOW), warmupRequests);
+    int steadyRequests = requests(rate, duration);
+    int total = warmupRequests + steadyRequests;
     try (BenchBroker broker = BenchBroker.start(dir.resolve("broker"), List.of());
         PipelineProcess pipeline =
             PipelineProcess.start(
@@ -108,41 +150,30 @@ public final class Serving {
                 }
               });
       try (LatencyCollector collector =
-              new LatencyCollector(bootstrap, REQUEST_PREFIX, PROBE_PREFIX);
+              new LatencyCollector(bootstrap, REQUEST_PREFIX, total, PROBE_PREFIX);
           KafkaProducer<byte[], byte[]> producer = requestProducer(bootstrap)) {
         awaitModel(producer, collector, requestSamples, format, settings.timeout());
         PacedSender.send(
-            producer,
-            i -> request(WARMUP_PREFIX + i, requestSamples.get(i % requestSamples.size()), format),
-            rate,
-            (int) Math.round(rate * warmup.toMillis() / 1e3),
-            () -> false);
+            producer, i -> request(i, requestSamples, format), rate, warmupRequests, () -> false);
         double trainedBefore = sampler.trained();
-        int n = (int) Math.round(rate * duration.toMillis() / 1e3);
         double seconds =
             PacedSender.send(
                 producer,
-                i ->
-                    request(
-                        REQUEST_PREFIX + i, requestSamples.get(i % requestSamples.size()), format),
+                i -> request(warmupRequests + i, requestSamples, format),
                 rate,
-                n,
+                steadyRequests,
                 () -> false);
         double trainedDuring = sampler.trained() - trainedBefore;
         stopTraining.set(true);
         producer.flush();
-        collector.awaitAnswers(n, Duration.ofSeconds(30));
+        collector.awaitAnswers(Duration.ofSeconds(30));
         training.get();
-        long[] latencies = collector.latencies();
         return new Run(
             format,
-            n,
-            n / seconds,
-            latencies.length,
-            collector.noModelYet(),
-            latencies.length == 0 ? -1 : Stats.percentile(latencies, 50),
-            latencies.length == 0 ? -1 : Stats.percentile(latencies, 99),
-            latencies.length == 0 ? -1 : Stats.percentile(latencies, 100),
+            steadyRequests / seconds,
+            warmup.toMillis() / 1e3,
+            window(collector, 0, startRequests, rate),
+            window(collector, warmupRequests, total, rate),
             trainingRate,
             trainedDuring / seconds,
             MemoryPeak.of(sampler, pipeline));
@@ -150,6 +181,14 @@ public final class Serving {
         stopTraining.set(true);
       }
     }
+  }
+
+  private static int requests(int rate, Duration span) {
+    return (int) Math.round(rate * span.toMillis() / 1e3);
+  }
+
+  private static Window window(LatencyCollector collector, int from, int to, int rate) {
+    return Window.of(collector.latencies(from, to), collector.noModelYet(from, to), from, to, rate);
   }
 
   /** Sends a probe every 200 ms until one is answered by a model. */
@@ -168,6 +207,12 @@ public final class Serving {
       producer.send(request(PROBE_PREFIX + i, samples.get(i % samples.size()), format));
       Thread.sleep(200);
     }
+  }
+
+  /** Request {@code n}: the features of sample {@code n} (in turn), unlabeled. */
+  private static ProducerRecord<byte[], byte[]> request(
+      int n, List<Sample> samples, SampleFormat format) {
+    return request(REQUEST_PREFIX + n, samples.get(n % samples.size()), format);
   }
 
   /** A prediction request: {@code sample}'s features, unlabeled. */

@@ -64,11 +64,16 @@ public record Target(String name, String measured, String bar, Status status) {
             kernel32,
             0.6,
             ">= 0.6x"),
-        new Target(
-            "serving p99 at " + r.setup().servingRate() + " requests/s while training",
-            Double.isNaN(r.servingP99()) ? "-" : format("%.0f ms", r.servingP99()),
-            "< 50 ms",
-            Double.isNaN(r.servingP99()) ? Status.NOT_MEASURED : status(r.servingP99() < 50)),
+        serving(
+            r,
+            format(
+                "steady (from %.0f s after the server's first answer)",
+                r.setup().servingWarmupSeconds()),
+            r.servingP99()),
+        serving(
+            r,
+            format("just after a start (first %.0f s)", r.setup().servingStartSeconds()),
+            r.servingStartP99()),
         new Target(
             "peak heap of the pipeline (-Xmx" + r.setup().pipelineHeap() + ")",
             Double.isNaN(heap)
@@ -97,6 +102,15 @@ public record Target(String name, String measured, String bar, Status status) {
       return new Target(name, "-", barText, Status.NOT_MEASURED);
     }
     return new Target(name, format("%.2fx", ratio), barText, status(ratio >= bar));
+  }
+
+  /** Serving p99 in one window of the serving runs against the 50 ms. */
+  private static Target serving(BenchResults r, String window, double p99) {
+    return new Target(
+        "serving p99 at " + r.setup().servingRate() + " requests/s while training, " + window,
+        Double.isNaN(p99) ? "-" : format("%.0f ms", p99),
+        "< 50 ms",
+        Double.isNaN(p99) ? Status.NOT_MEASURED : status(p99 < 50));
   }
 
   private static Status status(boolean met) {

@@ -101,14 +101,15 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--serving-seconds",
-      description = "How long prediction requests are measured (default 30).")
+      description = "How long prediction requests are measured after the warm-up (default 30).")
   Integer servingSeconds;
 
   @Option(
       names = "--serving-warmup-seconds",
       description =
-          "How long requests are sent, uncounted, before the measured window (default 30): a"
-              + " fresh pipeline JVM spends its first seconds compiling; --quick: 5).")
+          "How long requests are sent before the measured (steady) window (default 120; --quick:"
+              + " 5): a fresh pipeline JVM spends its first minute or two compiling. The first 30"
+              + " s of it are reported too, as serving just after a start.")
   Integer servingWarmupSeconds;
 
   @Option(
@@ -184,9 +185,10 @@ final class BenchCommand implements Callable<Integer> {
             ModelSpec.defaults().batchSize());
     Instant started = Instant.now();
     int seconds = or(servingSeconds, 5, 30);
+    int warmupSeconds = or(servingWarmupSeconds, 5, 120);
     int passes = or(accuracyPasses, 2, 10);
     Runs done = new Runs(settings);
-    measure(done, train, test, runs, inputFormats, seconds, passes);
+    measure(done, train, test, runs, inputFormats, warmupSeconds, seconds, passes);
     BenchResults results =
         new BenchResults(
             started,
@@ -199,6 +201,7 @@ final class BenchCommand implements Callable<Integer> {
                 pipelineHeap,
                 servingRate,
                 seconds,
+                warmupSeconds,
                 passes),
             kernelResult == null ? List.of() : Kernel.fromJmhJson(kernelResult),
             peerResult == null ? null : Peer.fromJson(peerResult),
@@ -218,6 +221,7 @@ final class BenchCommand implements Callable<Integer> {
       List<Sample> test,
       int runs,
       List<SampleFormat> inputFormats,
+      int servingWarmupSeconds,
       int servingSeconds,
       int passes) {
     if (parts.contains(Part.PASSTHROUGH)) {
@@ -243,6 +247,7 @@ final class BenchCommand implements Callable<Integer> {
             train,
             test,
             SampleFormat.of(servingFormat),
+            servingWarmupSeconds,
             servingSeconds,
             "serving-" + servingFormat + "-" + r);
       }
@@ -318,7 +323,12 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     void serving(
-        List<Sample> train, List<Sample> test, SampleFormat format, int seconds, String name) {
+        List<Sample> train,
+        List<Sample> test,
+        SampleFormat format,
+        int warmupSeconds,
+        int seconds,
+        String name) {
       double measured = medianBinaryRate();
       double trainingRate =
           servingTrainingRate != null
@@ -335,21 +345,29 @@ final class BenchCommand implements Callable<Integer> {
                       format,
                       trainingRate,
                       servingRate,
-                      Duration.ofSeconds(or(servingWarmupSeconds, 5, 30)),
+                      Duration.ofSeconds(warmupSeconds),
                       Duration.ofSeconds(seconds),
                       work.resolve(name)));
       if (run != null) {
         serving.add(run);
+        Serving.Window steady = run.steady();
+        Serving.Window start = run.start();
         say(
-            "%s: p50 %d ms, p99 %d ms, max %d ms over %,d answers (%d no-model-yet) at %,.0f"
-                + " requests/s; labeled stream at %,.0f/s, learned %,.0f samples/s meanwhile",
+            "%s: steady (from %.0f s) p50 %d ms, p99 %d ms, max %d ms over %,d answers (%d"
+                + " no-model-yet) at %,.0f requests/s; first %.0f s p50 %d ms, p99 %d ms, max %d"
+                + " ms; labeled stream at %,.0f/s, learned %,.0f samples/s meanwhile",
             name,
-            run.p50Millis(),
-            run.p99Millis(),
-            run.maxMillis(),
-            run.answered(),
-            run.noModelYet(),
+            steady.fromSeconds(),
+            steady.p50Millis(),
+            steady.p99Millis(),
+            steady.maxMillis(),
+            steady.answered(),
+            steady.noModelYet(),
             run.requestsPerSecond(),
+            start.toSeconds(),
+            start.p50Millis(),
+            start.p99Millis(),
+            start.maxMillis(),
             run.offeredTrainingRate(),
             run.trainingSamplesPerSecond());
       }
