@@ -132,8 +132,8 @@ final class TrainerOptions {
       names = "--training-threads",
       description =
           "Threads that share each training step (its large matrix products, its update and"
-              + " gradient scan), the training thread included (default 2, or 1 on a one-core"
-              + " machine); the model learns the same bits with any number.")
+              + " gradient scan), the training thread included (default 1, or 2 on a machine of"
+              + " 4 cores or more); the model learns the same bits with any number.")
   int trainingThreads = TrainerSettings.defaults().trainingThreads();
 
   /**

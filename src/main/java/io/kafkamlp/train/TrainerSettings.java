@@ -38,13 +38,20 @@ public record TrainerSettings(
   /** Records the stream thread may log ahead of training, by default. */
   public static final int DEFAULT_TRAINING_QUEUE = 1024;
 
+  /** Cores from which a training step has a helper by default. */
+  static final int HELPER_MIN_CORES = 4;
+
   /**
-   * Threads of each training step, by default: 2, or 1 on a one-core machine. On two cores, with
-   * the stream thread, the broker and the collector beside it, the second thread learned the
-   * ten-pass bench's records about 10% faster warm (bit for bit the same model).
+   * Threads of each training step, by default: 1 on machines of fewer than {@value
+   * #HELPER_MIN_CORES} cores, 2 on larger ones (bit for bit the same model either way). On two
+   * cores the second thread shares one with the stream thread, the broker and the server: it
+   * learned the ten-pass bench's records about 10% faster warm on an AVX2 machine, and on an
+   * AVX-512 one, whose step is half as long, no faster (median of 7 alternating runs 18,143 against
+   * 20,000 samples/s) for a fifth more CPU per sample. With more cores the helper has one to itself
+   * (not measured here).
    */
   public static final int DEFAULT_TRAINING_THREADS =
-      Math.min(2, Runtime.getRuntime().availableProcessors());
+      Runtime.getRuntime().availableProcessors() >= HELPER_MIN_CORES ? 2 : 1;
 
   public TrainerSettings {
     if (!(validationFraction >= 0 && validationFraction < 1)) {

@@ -10,9 +10,9 @@ import org.junit.jupiter.api.Test;
 class TrainerSettingsTest {
 
   @Test
-  void shouldTrainWithTwoThreadsByDefaultWhenTheMachineHasTwoCoresOrMore() {
+  void shouldGiveTheStepAHelperByDefaultOnlyWhenTheMachineHasFourCoresOrMore() {
     int cores = Runtime.getRuntime().availableProcessors();
-    assertEquals(cores >= 2 ? 2 : 1, TrainerSettings.defaults().trainingThreads());
+    assertEquals(cores >= 4 ? 2 : 1, TrainerSettings.defaults().trainingThreads());
   }
 
   @Test
