@@ -55,7 +55,8 @@ public final class BenchReport {
               + " default half the end-to-end binary rate) keeps the trainer busy; nearest-rank"
               + " percentiles. Steady = the requests sent after a warm-up (120 s by default),"
               + " what a long-running server answers; just after a start = the requests sent in"
-              + " the first 30 s, while both fresh JVMs are still compiling.",
+              + " the first 30 s (or the whole warm-up, if shorter), while both fresh JVMs are"
+              + " still compiling.",
           "CPU = CPU time (all threads) of the pipeline's JVM, from its"
               + " `process_cpu_time_ns_total`, and of the benchmark's JVM (the broker and the"
               + " producer), read at each scrape; per sample learned from the last scrape before"
