@@ -10,7 +10,7 @@
 #      binary), serving latency while training, the pipeline JVM's peak heap, one- and ten-pass
 #      accuracy; it merges 1 and 2 and writes the report.
 # Writes target/bench/report.md and report.json (plus jmh.json, peer.json, bench.log and the runs'
-# logs under target/bench/work) and prints the markdown. About 17 minutes on a quiet 2-core
+# logs under target/bench/work) and prints the markdown. About 15-17 minutes on a quiet 2-core
 # machine (serving is repeated, 2.7 minutes a run: 120 s of warm-up and 30 s measured);
 # --quick takes a few minutes and its numbers are not for reporting.
 #
