@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The performance benchmark of issue 5 in one go, on this machine:
 #   1. kernel: JMH TrainStepBenchmark (784-256-128-10 ReLU/softmax/Adam, float, SIMD on, one
-#      thread, and two as the pipeline trains by default), batch 32 and 256, samples/s (JMH -rf
+#      thread, and two as with --training-threads 2), batch 32 and 256, samples/s (JMH -rf
 #      json);
 #   2. peer: bench/pytorch_train_step.py, one thread, batch 32 and 256, when torch imports;
 #      otherwise it says how to get it (apt-get install python3-torch) and skips: nothing is
