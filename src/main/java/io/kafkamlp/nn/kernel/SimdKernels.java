@@ -43,8 +43,9 @@ final class SimdKernels {
       int inner,
       int cols) {
     int fullCols = cols - cols % TILE_COLS;
-    // one more vector of columns in a narrow tile, if there is room: the 10-unit output layer's
-    // products would otherwise run scalar (about a tenth of the training thread's time)
+    // one more vector of columns in a narrow tile, if there is room: with 256-bit vectors the
+    // 10-unit output layer's products would otherwise run scalar (about a tenth of the training
+    // thread's time); with 512-bit ones its 10 columns are fewer than a vector and still do
     int vectorCols = cols - fullCols >= LANES ? fullCols + LANES : fullCols;
     for (int i = r0; i < r1; i += TILE_ROWS) {
       for (int j = 0; j < fullCols; j += TILE_COLS) {
