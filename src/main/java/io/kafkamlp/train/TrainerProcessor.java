@@ -5,6 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,18 +25,19 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * TrainingRoute}), and emits their snapshots (key: model name, value: a {@code ModelSnapshot}).
  *
  * <p>Exactly-once without writing the model per batch: each model lives in memory, and two logged
- * stores make it recoverable. The replay log holds every record accepted since the last checkpoint,
- * in order; the checkpoint store holds the trainer's full state ({@link
+ * stores make it recoverable. The replay log ({@link ReplayLog}) holds every record accepted since
+ * the last checkpoint, in order; the checkpoint store holds the trainer's full state ({@link
  * ModelTrainer#checkpoint()}), cut into chunks of {@link #CHUNK_BYTES} so that no changelog record
  * nears the broker's 1 MB default limit, written every few batches or seconds, after which the
  * model's replay log is emptied. A model is also checkpointed as soon as its replay log holds as
- * many bytes as its last checkpoint: the log never costs more to restore than the checkpoint, and
- * under a fast stream the store's cache drops most logged records before a commit would write them
- * (a record written and deleted between two commits costs a tombstone, not its bytes, in the
- * changelog; give the trainer a cache of a few checkpoints). With {@code exactly_once_v2} both
- * stores change in the same transaction as the input offsets, so after a crash at any moment the
- * restored checkpoint plus the replayed log give exactly the state of the last commit, and training
- * is deterministic, so continuing from there gives the bits an uninterrupted run gives.
+ * many bytes as its last checkpoint (the log never costs more to restore than the checkpoint), or
+ * {@link ReplayLog#CHECKPOINT_RECORDS} records. The log's keys come round again (a ring), so under
+ * a fast stream the store's cache keeps only the last value of each slot and of each checkpoint
+ * chunk until a commit writes them: give the trainer a cache of a few checkpoints. With {@code
+ * exactly_once_v2} both stores change in the same transaction as the input offsets, so after a
+ * crash at any moment the restored checkpoint plus the replayed log give exactly the state of the
+ * last commit, and training is deterministic, so continuing from there gives the bits an
+ * uninterrupted run gives.
  *
  * <p>A thread of the task's own trains ({@link TrainingLoop}, unless {@link
  * TrainerSettings#trainingQueue()} is 0): this processor parses each record (or takes it parsed
@@ -46,8 +48,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * every record queued.
  *
  * <p>Store keys: {@code <model> NUL meta} (chunk count), {@code <model> NUL <chunk, 8 digits>} in
- * the checkpoint store; {@code <model> NUL <sequence, 19 digits>} in the replay log, so a range
- * scan returns a model's records in order.
+ * the checkpoint store; those of {@link ReplayLog} in the replay store.
  */
 public final class TrainerProcessor implements Processor<byte[], byte[], byte[], byte[]> {
 
@@ -128,22 +129,15 @@ public final class TrainerProcessor implements Processor<byte[], byte[], byte[],
     this.routed = routed;
   }
 
-  /** One model on the stream thread's side: its learner and where its stores stand. */
+  /** One model on the stream thread's side: its learner, its replay log, its checkpoint's size. */
   private static final class ModelLog {
     final TrainingLoop.Learner learner;
-
-    /** Sequence of the next record to log. */
-    long nextSequence;
-
-    /**
-     * Sequence of the oldest record still in the log: it holds those up to {@code nextSequence}.
-     */
-    long firstLogged;
-
+    final ReplayLog log;
     int checkpointChunks;
 
-    ModelLog(TrainingLoop.Learner learner) {
+    ModelLog(TrainingLoop.Learner learner, ReplayLog log) {
       this.learner = learner;
+      this.log = log;
     }
   }
 
@@ -216,26 +210,49 @@ public final class TrainerProcessor implements Processor<byte[], byte[], byte[],
           bytes.writeBytes(checkpoints.get(chunkKey(name, i)));
         }
         ModelTrainer trainer = ModelTrainer.restore(bytes.toByteArray());
-        model = new ModelLog(new TrainingLoop.Learner(name, trainer, bytes.size(), now, observer));
+        model =
+            new ModelLog(
+                new TrainingLoop.Learner(name, trainer, bytes.size(), now, observer),
+                ReplayLog.open(replay, name));
         model.checkpointChunks = chunks;
       }
-      try (KeyValueIterator<String, byte[]> entries = replay.range(key(name, ""), key(name, "~"))) {
-        boolean first = true;
-        while (entries.hasNext()) {
-          KeyValue<String, byte[]> entry = entries.next();
-          long sequence = sequenceOf(entry.key);
-          model.learner.replay(TrainingRecord.fromBytes(entry.value), entry.value.length, sequence);
-          if (first) {
-            model.firstLogged = sequence;
-            first = false;
-          }
-          model.nextSequence = sequence + 1;
-        }
-      }
+      TrainingLoop.Learner learner = model.learner;
+      model.log.forEach(
+          (value, sequence) ->
+              learner.replay(TrainingRecord.fromBytes(value), value.length, sequence));
       models.put(name, model);
-      registry.register(model.learner.trainer);
-      loop.adopt(model.learner);
+      foldEarlierLayout(model, now);
+      registry.register(learner.trainer);
+      loop.adopt(learner);
     }
+  }
+
+  /**
+   * Learns a replay log of the layout before {@link ReplayLog} (a key per sequence, {@code <model>
+   * NUL <sequence, 19 digits>}, deleted once checkpointed), if the store holds one for this model,
+   * and folds it into a checkpoint: its records go, and the log continues after them.
+   */
+  private void foldEarlierLayout(ModelLog model, long now) {
+    String name = model.learner.name;
+    List<String> keys = new ArrayList<>();
+    try (KeyValueIterator<String, byte[]> entries = replay.range(key(name, "0"), key(name, ":"))) {
+      while (entries.hasNext()) {
+        KeyValue<String, byte[]> entry = entries.next();
+        if (model.log.size() > 0) {
+          throw new IllegalStateException(
+              "replay log of model '" + name + "' holds records of two layouts");
+        }
+        long sequence = sequenceOf(entry.key);
+        model.learner.replay(TrainingRecord.fromBytes(entry.value), entry.value.length, sequence);
+        keys.add(entry.key);
+      }
+    }
+    if (keys.isEmpty()) {
+      return;
+    }
+    store(model.learner.checkpoint(now));
+    keys.forEach(replay::delete);
+    model.log.restartAt(model.learner.lastSequence + 1);
   }
 
   /** A new model; its checkpoint size is that of the untrained model. */
@@ -246,7 +263,8 @@ public final class TrainerProcessor implements Processor<byte[], byte[], byte[],
     }
     ModelTrainer trainer = new ModelTrainer(name, spec, settings);
     return new ModelLog(
-        new TrainingLoop.Learner(name, trainer, trainer.checkpoint().length, now, observer));
+        new TrainingLoop.Learner(name, trainer, trainer.checkpoint().length, now, observer),
+        ReplayLog.open(replay, name));
   }
 
   @Override
@@ -262,8 +280,10 @@ public final class TrainerProcessor implements Processor<byte[], byte[], byte[],
     if (training == null) {
       training = TrainingRecord.fromBytes(record.value());
     }
-    long sequence = model.nextSequence++;
-    replay.put(sequenceKey(name, sequence), record.value());
+    if (model.log.full()) {
+      awaitCheckpoint(model.log);
+    }
+    long sequence = model.log.append(record.value());
     loop.learn(
         model.learner,
         training,
@@ -272,6 +292,19 @@ public final class TrainerProcessor implements Processor<byte[], byte[], byte[],
         context.currentSystemTimeMs(),
         record.timestamp());
     loop.drain(this::apply);
+  }
+
+  /**
+   * Stores the checkpoints training made until one frees room in {@code log}: the stream thread
+   * waits when it ran {@link ReplayLog#SLOTS} records ahead of the last (after a restart with a
+   * long log, or with a training queue longer than the log leaves room for).
+   */
+  private void awaitCheckpoint(ReplayLog log) {
+    loop.drain(this::apply);
+    while (log.full()) {
+      loop.awaitOutput();
+      loop.drain(this::apply);
+    }
   }
 
   private void apply(TrainingLoop.Output output) {
@@ -286,10 +319,7 @@ public final class TrainerProcessor implements Processor<byte[], byte[], byte[],
     }
   }
 
-  /**
-   * Writes a checkpoint's chunks, then deletes the records it holds from the replay log, by key (no
-   * scan): those logged up to its sequence.
-   */
+  /** Writes a checkpoint's chunks, then frees the records it holds from the replay log. */
   private void store(TrainingLoop.Checkpoint checkpoint) {
     String name = checkpoint.model();
     ModelLog model = models.get(name);
@@ -303,10 +333,7 @@ public final class TrainerProcessor implements Processor<byte[], byte[], byte[],
     }
     checkpoints.put(key(name, META), ByteBuffer.allocate(Integer.BYTES).putInt(chunks).array());
     model.checkpointChunks = chunks;
-    for (long sequence = model.firstLogged; sequence <= checkpoint.throughSequence(); sequence++) {
-      replay.delete(sequenceKey(name, sequence));
-    }
-    model.firstLogged = checkpoint.throughSequence() + 1;
+    model.log.truncateThrough(checkpoint.throughSequence());
   }
 
   /**
@@ -330,12 +357,6 @@ public final class TrainerProcessor implements Processor<byte[], byte[], byte[],
 
   private static String chunkKey(String model, int chunk) {
     return key(model, String.format("%08d", chunk));
-  }
-
-  /** Zero-padded to 19 digits, so that string order is sequence order (String.format is slow). */
-  private static String sequenceKey(String model, long sequence) {
-    String digits = Long.toString(sequence);
-    return key(model, "0".repeat(19 - digits.length()) + digits);
   }
 
   private static String modelOf(String storeKey) {

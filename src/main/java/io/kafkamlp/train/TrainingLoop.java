@@ -13,6 +13,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.apache.kafka.common.errors.InterruptException;
 import org.slf4j.Logger;
@@ -182,6 +183,25 @@ final class TrainingLoop implements TrainingQueue, AutoCloseable {
       batchesSinceSnapshot++;
       return true;
     }
+
+    /**
+     * The trainer's whole state, as of the last record learned, as a checkpoint to store; its
+     * checkpoint rules count from here.
+     */
+    Checkpoint checkpoint(long now) {
+      ChunkOutputStream bytes = new ChunkOutputStream(TrainerProcessor.CHUNK_BYTES);
+      try {
+        trainer.checkpointTo(bytes);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e); // a ChunkOutputStream does not fail
+      }
+      checkpointBytes = bytes.size();
+      replayBytes = 0;
+      batchesSinceCheckpoint = 0;
+      recordsSinceCheckpoint = 0;
+      lastCheckpointMillis = now;
+      return new Checkpoint(name, bytes.chunks(), bytes.size(), lastSequence);
+    }
   }
 
   /** Hands a restored learner to the loop, so that ticks see it before its next record. */
@@ -217,6 +237,29 @@ final class TrainingLoop implements TrainingQueue, AutoCloseable {
       sink.accept(output);
     }
     rethrowFailure();
+  }
+
+  /**
+   * Waits until the training thread has an output to drain: for the stream thread when it must not
+   * run further ahead until a checkpoint comes (the replay log is {@link ReplayLog#full full}). The
+   * wait counts as time the queue was full.
+   *
+   * @throws IllegalStateException inline (outputs come within {@link #learn}), or if the training
+   *     thread failed
+   */
+  void awaitOutput() {
+    if (thread == null) {
+      throw new IllegalStateException("no training thread to wait for");
+    }
+    long start = System.nanoTime();
+    while (outbox.isEmpty()) {
+      rethrowFailure();
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+      if (Thread.interrupted()) {
+        throw new InterruptException(new InterruptedException());
+      }
+    }
+    fullNanos += System.nanoTime() - start;
   }
 
   @Override
@@ -341,9 +384,15 @@ final class TrainingLoop implements TrainingQueue, AutoCloseable {
     learners.putIfAbsent(learner.name, learner);
     long now = command.now();
     learner.lastRecordMillis = now;
-    if (!learner.learn(command.record(), command.bytes(), command.sequence())) {
-      return;
+    if (learner.learn(command.record(), command.bytes(), command.sequence())) {
+      afterBatch(learner, now, command.timestamp());
+    } else if (learner.recordsSinceCheckpoint >= ReplayLog.CHECKPOINT_RECORDS) {
+      checkpoint(learner, now);
     }
+  }
+
+  /** The snapshot and checkpoint rules after a record that completed a training batch. */
+  private void afterBatch(Learner learner, long now, long timestamp) {
     // a rollback is published at once: serving should not keep the state training gave up on
     Model model = learner.trainer.model();
     boolean rolledBack = model.rollbacks() != learner.rollbacksPublished;
@@ -360,10 +409,11 @@ final class TrainingLoop implements TrainingQueue, AutoCloseable {
     if (learner.batchesSinceSnapshot >= settings.snapshotEveryBatches()
         || elapsed(learner.lastSnapshotMillis, now, settings.snapshotInterval())
         || rolledBack) {
-      snapshot(learner, now, command.timestamp());
+      snapshot(learner, now, timestamp);
     }
     if (learner.batchesSinceCheckpoint >= settings.checkpointEveryBatches()
         || learner.replayBytes >= learner.checkpointBytes
+        || learner.recordsSinceCheckpoint >= ReplayLog.CHECKPOINT_RECORDS
         || elapsed(learner.lastCheckpointMillis, now, settings.checkpointInterval())) {
       checkpoint(learner, now);
     }
@@ -401,17 +451,6 @@ final class TrainingLoop implements TrainingQueue, AutoCloseable {
   }
 
   private void checkpoint(Learner learner, long now) {
-    ChunkOutputStream bytes = new ChunkOutputStream(TrainerProcessor.CHUNK_BYTES);
-    try {
-      learner.trainer.checkpointTo(bytes);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e); // a ChunkOutputStream does not fail
-    }
-    outbox.add(new Checkpoint(learner.name, bytes.chunks(), bytes.size(), learner.lastSequence));
-    learner.checkpointBytes = bytes.size();
-    learner.replayBytes = 0;
-    learner.batchesSinceCheckpoint = 0;
-    learner.recordsSinceCheckpoint = 0;
-    learner.lastCheckpointMillis = now;
+    outbox.add(learner.checkpoint(now));
   }
 }

@@ -10,6 +10,7 @@ import io.kafkamlp.serve.ModelSnapshot;
 import io.kafkamlp.spec.ModelSpec;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
@@ -137,22 +138,112 @@ class TrainerProcessorTest {
     MockProcessorContext<byte[], byte[]> context = new MockProcessorContext<>();
     context.setCurrentSystemTimeMs(0);
     TrainerProcessor processor = start(new TrainerRegistry(), context);
-    int trainingRecords = 0;
-    int i = 0;
     // 3 batches of 4 training records trigger the first checkpoint.
-    for (Sample sample : ModelTrainerTest.samples(100, 6)) {
-      processor.process(record(sample, false));
-      i++;
-      if (++trainingRecords == 12) {
-        break;
-      }
-    }
+    ModelTrainerTest.samples(12, 6).forEach(s -> processor.process(record(s, false)));
 
-    assertEquals(0, replay.approximateNumEntries(), "replay log after a checkpoint");
+    assertEquals(List.of(), logged(replay), "replay log after a checkpoint");
     assertTrue(checkpoints.approximateNumEntries() >= 2, "chunks and meta");
     processor.process(record(ModelTrainerTest.samples(1, 7).get(0), false));
-    assertEquals(1, replay.approximateNumEntries());
-    assertEquals(12, i);
+    assertEquals(List.of(12L), logged(replay));
+  }
+
+  @Test
+  void shouldCheckpointWithinTheReplayLogsRecordsWhateverTheOtherRules() {
+    // No count, size or time rule fires: validation records complete no batch.
+    MockProcessorContext<byte[], byte[]> context = new MockProcessorContext<>();
+    context.setCurrentSystemTimeMs(0);
+    TrainerRegistry registry = new TrainerRegistry();
+    TrainerProcessor processor = start(registry, context);
+    int records = ReplayLog.CHECKPOINT_RECORDS + 10;
+    List<Sample> data = ModelTrainerTest.samples(records, 10);
+    data.forEach(s -> processor.process(record(s, true)));
+
+    assertEquals(10, logged(replay).size(), "records after the checkpoint");
+    assertEquals(ReplayLog.CHECKPOINT_RECORDS, logged(replay).get(0));
+    // the ring's keys are reused: the store holds no more records than the log can
+    assertTrue(replay.approximateNumEntries() <= ReplayLog.SLOTS + 1);
+    processor.close();
+  }
+
+  @Test
+  void shouldWaitForACheckpointWhenTheQueueOutrunsTheReplayLog() {
+    // A training thread allowed further behind than the log holds: the stream thread waits for its
+    // checkpoints instead of overwriting records the stores still need.
+    TrainerSettings longQueue = SETTINGS.withTrainingQueue(2 * ReplayLog.SLOTS);
+    MockProcessorContext<byte[], byte[]> context = new MockProcessorContext<>();
+    context.setCurrentSystemTimeMs(0);
+    TrainerRegistry registry = new TrainerRegistry();
+    TrainerProcessor processor = start(registry, context, longQueue);
+    List<Sample> data = ModelTrainerTest.samples(3 * ReplayLog.SLOTS, 11);
+    for (int i = 0; i < data.size(); i++) {
+      processor.process(record(data.get(i), i % 5 == 0));
+      assertTrue(logged(replay).size() <= ReplayLog.SLOTS, "log at record " + i);
+    }
+    registry.beginShutdown();
+    processor.close();
+    byte[] expected = registry.trainers().get("default").checkpoint();
+
+    // and the stores it left restore to the same bits
+    TrainerRegistry restarted = new TrainerRegistry();
+    MockProcessorContext<byte[], byte[]> next = new MockProcessorContext<>();
+    next.setCurrentSystemTimeMs(0);
+    start(restarted, next);
+    assertArrayEquals(expected, restarted.trainers().get("default").checkpoint());
+  }
+
+  @Test
+  void shouldFoldAReplayLogOfTheEarlierLayoutIntoACheckpoint() {
+    // Given: stores of the earlier layout, a key per sequence and no checkpoint yet
+    List<Sample> data = ModelTrainerTest.samples(40, 12);
+    MockProcessorContext<byte[], byte[]> context = new MockProcessorContext<>();
+    context.setCurrentSystemTimeMs(0);
+    checkpoints.init(context.getStateStoreContext(), checkpoints);
+    replay.init(context.getStateStoreContext(), replay);
+    for (int i = 0; i < 25; i++) {
+      String digits = Long.toString(i);
+      replay.put(
+          "default\u0000" + "0".repeat(19 - digits.length()) + digits,
+          record(data.get(i), i % 5 == 0).value());
+    }
+
+    // When: a processor restores them and learns the rest
+    TrainerRegistry registry = new TrainerRegistry();
+    TrainerProcessor processor = start(registry, context);
+    assertEquals(List.of(), logged(replay), "folded into a checkpoint");
+    assertTrue(checkpoints.approximateNumEntries() >= 2, "chunks and meta");
+    for (int i = 25; i < data.size(); i++) {
+      processor.process(record(data.get(i), i % 5 == 0));
+    }
+
+    // Then: the old keys are gone, and the model is the one that learned all 40 in one life
+    try (var all = replay.all()) {
+      all.forEachRemaining(kv -> assertTrue(kv.key.matches("default\u0000(r\\d+|head)"), kv.key));
+    }
+    TrainerRegistry uninterrupted = new TrainerRegistry();
+    MockProcessorContext<byte[], byte[]> onlyLife = new MockProcessorContext<>();
+    onlyLife.setCurrentSystemTimeMs(0);
+    TrainerProcessor single =
+        new TrainerProcessor(Map.of("default", SPEC), SETTINGS, uninterrupted);
+    KeyValueStore<String, byte[]> freshCheckpoints = store(TrainerProcessor.CHECKPOINT_STORE);
+    KeyValueStore<String, byte[]> freshReplay = store(TrainerProcessor.REPLAY_STORE);
+    freshCheckpoints.init(onlyLife.getStateStoreContext(), freshCheckpoints);
+    freshReplay.init(onlyLife.getStateStoreContext(), freshReplay);
+    onlyLife.addStateStore(freshCheckpoints);
+    onlyLife.addStateStore(freshReplay);
+    single.init(onlyLife);
+    for (int i = 0; i < data.size(); i++) {
+      single.process(record(data.get(i), i % 5 == 0));
+    }
+    assertArrayEquals(
+        uninterrupted.trainers().get("default").checkpoint(),
+        registry.trainers().get("default").checkpoint());
+  }
+
+  /** The sequences the default model's replay log holds, in order. */
+  private static List<Long> logged(KeyValueStore<String, byte[]> store) {
+    List<Long> sequences = new ArrayList<>();
+    ReplayLog.open(store, "default").forEach((bytes, sequence) -> sequences.add(sequence));
+    return sequences;
   }
 
   @Test
@@ -173,11 +264,12 @@ class TrainerProcessorTest {
     for (Sample sample : ModelTrainerTest.samples(400, 9)) {
       processor.process(record(sample, false));
       trainer = registry.trainers().get("default");
-      largestLog = Math.max(largestLog, bytes(replay));
+      long logBytes = (long) logged(replay).size() * recordBytes;
+      largestLog = Math.max(largestLog, logBytes);
       // the log is cut at the batch that makes it as big as the checkpoint
       assertTrue(
-          bytes(replay) < trainer.checkpoint().length + batch * recordBytes,
-          "replay log of " + bytes(replay) + " bytes");
+          logBytes < trainer.checkpoint().length + batch * recordBytes,
+          "replay log of " + logBytes + " bytes");
     }
     assertTrue(bytes(checkpoints) > 0, "checkpointed");
     assertTrue(largestLog > 0.5 * bytes(checkpoints), "log kept until it nears the checkpoint");
