@@ -20,10 +20,11 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * What the trainer does to each training sample before it joins a batch: {@code update} the running
- * statistics (Welford) and {@code transform} the sample, for 784 features, with the loops on the
- * Vector API ({@code simd}, as {@link RunningStandardizer} runs them when the module is present)
- * and scalar ({@code scalar}, the same operations one feature at a time). Average time per sample.
- * The statistics keep growing over the trial, which does not change the arithmetic.
+ * statistics (Welford) and {@code transform} the sample, for 784 features: with the loops split as
+ * {@link StandardizerLoops} has them ({@code split}), the same with the transform taking the
+ * features Welford widened ({@code fused}, as {@link RunningStandardizer#updateAndTransform} runs
+ * them), and one loop per formula ({@code plain}). Average time per sample. The statistics keep
+ * growing over the trial, which does not change the arithmetic.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -62,6 +63,16 @@ public class StandardizerBenchmark {
     count++;
     StandardizerLoops.welford(x, mean, m2, count, wide);
     StandardizerLoops.transform(x, out, mean, m2, count - 1.0, 1e-12, wide, scale);
+    return out;
+  }
+
+  /** {@link #split} as {@link RunningStandardizer#updateAndTransform} runs it: one widening. */
+  @Benchmark
+  public float[] fused() {
+    float[] x = samples[(int) (count & 63)];
+    count++;
+    StandardizerLoops.welford(x, mean, m2, count, wide);
+    StandardizerLoops.transformWide(wide, out, mean, m2, count - 1.0, 1e-12, scale);
     return out;
   }
 

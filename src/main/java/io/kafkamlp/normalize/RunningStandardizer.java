@@ -127,6 +127,34 @@ public final class RunningStandardizer {
    */
   public void update(float[] x) {
     checkLength(x, "x");
+    accumulate(x);
+  }
+
+  /**
+   * {@link #update} then {@link #transform} of the same sample, in one pass over its conversion to
+   * doubles: the same bits as the two calls.
+   *
+   * @param x the sample's features. Not modified (unless it is {@code out}).
+   * @param out receives the standardized features; may be {@code x} itself. Modified.
+   * @throws IllegalArgumentException as {@link #update} and {@link #transform} do; nothing changes
+   *     then
+   */
+  public void updateAndTransform(float[] x, float[] out) {
+    checkLength(x, "x");
+    checkLength(out, "out");
+    if (accumulate(x)) {
+      StandardizerLoops.transformWide(wide, out, mean, m2OrVar, divisor(), MIN_VARIANCE, scale);
+    } else {
+      transform(x, out);
+    }
+  }
+
+  /**
+   * Adds a sample of the right length to the statistics.
+   *
+   * @return whether {@code wide} now holds the sample as doubles
+   */
+  private boolean accumulate(float[] x) {
     for (int i = 0; i < x.length; i++) {
       if (!Float.isFinite(x[i])) {
         throw new IllegalArgumentException("feature " + i + " is not finite: " + x[i]);
@@ -135,14 +163,17 @@ public final class RunningStandardizer {
     count++;
     if (forgetting == 0.0) {
       StandardizerLoops.welford(x, mean, m2OrVar, count, wide);
+      return true;
     } else if (count == 1) {
       for (int i = 0; i < x.length; i++) {
         // mean = x, var = 0
         mean[i] = x[i];
         m2OrVar[i] = 0.0;
       }
+      return false;
     } else {
       StandardizerLoops.weighted(x, mean, m2OrVar, forgetting, wide);
+      return true;
     }
   }
 
@@ -159,8 +190,12 @@ public final class RunningStandardizer {
     checkLength(out, "out");
     // variance(i) and scale(i), inlined with their branches out of the loop (a hot path: every
     // sample trained, validated or predicted); same operations, so the same bits
-    double divisor = forgetting != 0.0 ? 1.0 : count > 1 ? count - 1 : Double.POSITIVE_INFINITY;
-    StandardizerLoops.transform(x, out, mean, m2OrVar, divisor, MIN_VARIANCE, wide, scale);
+    StandardizerLoops.transform(x, out, mean, m2OrVar, divisor(), MIN_VARIANCE, wide, scale);
+  }
+
+  /** What {@code m2OrVar} is divided by for the variance. */
+  private double divisor() {
+    return forgetting != 0.0 ? 1.0 : count > 1 ? count - 1 : Double.POSITIVE_INFINITY;
   }
 
   /** The number of samples the statistics have seen. */

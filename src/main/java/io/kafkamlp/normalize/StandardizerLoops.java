@@ -20,7 +20,7 @@ final class StandardizerLoops {
   /**
    * Welford: {@code d = x - mean; mean += d / n; m2 += d (x - mean)}.
    *
-   * @param wide scratch, at least {@code x.length} long; overwritten
+   * @param wide scratch, at least {@code x.length} long; holds {@code x} as doubles afterwards
    */
   static void welford(float[] x, double[] mean, double[] m2, long count, double[] wide) {
     int n = x.length;
@@ -36,7 +36,7 @@ final class StandardizerLoops {
   /**
    * Weighted: {@code d = x - mean; incr = alpha d; mean += incr; var = (1 - alpha)(var + d incr)}.
    *
-   * @param wide scratch, at least {@code x.length} long; overwritten
+   * @param wide scratch, at least {@code x.length} long; holds {@code x} as doubles afterwards
    */
   static void weighted(float[] x, double[] mean, double[] var, double alpha, double[] wide) {
     int n = x.length;
@@ -68,8 +68,26 @@ final class StandardizerLoops {
       double minVariance,
       double[] wide,
       double[] scale) {
-    int n = x.length;
-    widen(x, wide, n);
+    widen(x, wide, x.length);
+    transformWide(wide, out, mean, m2OrVar, divisor, minVariance, scale);
+  }
+
+  /**
+   * {@link #transform} of features already widened into {@code wide} (by {@link #welford} or {@link
+   * #weighted}, which leave it so), for {@code out.length} features: the same bits without a second
+   * conversion of each feature.
+   *
+   * @param wide the features as doubles; overwritten
+   */
+  static void transformWide(
+      double[] wide,
+      float[] out,
+      double[] mean,
+      double[] m2OrVar,
+      double divisor,
+      double minVariance,
+      double[] scale) {
+    int n = out.length;
     for (int i = 0; i < n; i++) {
       scale[i] = m2OrVar[i] / divisor;
     }

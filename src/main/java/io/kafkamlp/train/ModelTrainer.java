@@ -102,8 +102,7 @@ public final class ModelTrainer {
       }
       return false;
     }
-    normalizer.update(sample.features());
-    normalizer.transform(sample.features(), row);
+    normalizer.updateAndTransform(sample.features(), row);
     training.add(row, targetRow);
     if (!training.full()) {
       return false;

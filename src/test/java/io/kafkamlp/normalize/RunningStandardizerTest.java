@@ -378,6 +378,35 @@ class RunningStandardizerTest {
     assertThrows(IllegalArgumentException.class, () -> s.transform(new float[4], new float[3]));
   }
 
+  @ParameterizedTest
+  @ValueSource(doubles = {0.0, 0.05})
+  void shouldUpdateAndTransformToTheBitsOfTheTwoCalls(double forgetting) {
+    // the first update of weighted statistics takes its own path; in place as well as not
+    float[][] x = data(300, SEED);
+    RunningStandardizer apart = new RunningStandardizer(OFFSETS.length, forgetting);
+    RunningStandardizer fused = new RunningStandardizer(OFFSETS.length, forgetting);
+    for (int r = 0; r < x.length; r++) {
+      float[] expected = new float[OFFSETS.length];
+      apart.update(x[r]);
+      apart.transform(x[r], expected);
+      float[] actual = r % 2 == 0 ? new float[OFFSETS.length] : x[r].clone();
+      fused.updateAndTransform(r % 2 == 0 ? x[r] : actual, actual);
+      assertArrayEquals(expected, actual, "sample " + r);
+    }
+    assertArrayEquals(apart.toBytes(), fused.toBytes());
+
+    RunningStandardizer rejecting = trained(data(10, SEED), forgetting);
+    byte[] before = rejecting.toBytes();
+    float[] out = new float[OFFSETS.length];
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            rejecting.updateAndTransform(
+                new float[] {1f, Float.POSITIVE_INFINITY, 3f, 4f, 5f}, out));
+    assertArrayEquals(before, rejecting.toBytes());
+    assertArrayEquals(new float[OFFSETS.length], out, "out untouched");
+  }
+
   @Test
   void shouldLeaveTheStatisticsUnchangedWhenASampleIsNotFinite() {
     // Given
