@@ -15,7 +15,6 @@ import java.util.Objects;
 final class ChunkOutputStream extends OutputStream {
 
   private final int chunkBytes;
-  private final ChunkPool pool;
   private final List<byte[]> full = new ArrayList<>();
   private byte[] current;
   private int position;
@@ -25,21 +24,10 @@ final class ChunkOutputStream extends OutputStream {
    * @throws IllegalArgumentException if {@code chunkBytes <= 0}
    */
   ChunkOutputStream(int chunkBytes) {
-    this(chunkBytes, null);
-  }
-
-  /**
-   * @param chunkBytes the size of every chunk but the last, {@code > 0}
-   * @param pool where the chunks' arrays come from, and where an array goes that only held the last
-   *     chunk before it was copied to its length; null for new arrays
-   * @throws IllegalArgumentException if {@code chunkBytes <= 0}
-   */
-  ChunkOutputStream(int chunkBytes, ChunkPool pool) {
     if (chunkBytes <= 0) {
       throw new IllegalArgumentException("chunks of " + chunkBytes + " bytes");
     }
     this.chunkBytes = chunkBytes;
-    this.pool = pool;
   }
 
   @Override
@@ -69,7 +57,7 @@ final class ChunkOutputStream extends OutputStream {
     if (current != null) {
       full.add(current);
     }
-    current = pool == null ? new byte[chunkBytes] : pool.take();
+    current = new byte[chunkBytes];
     position = 0;
   }
 
@@ -81,19 +69,12 @@ final class ChunkOutputStream extends OutputStream {
   /**
    * The bytes written, in order: every chunk has {@code chunkBytes} bytes but the last, which has
    * the rest (at least one); none when nothing was written. Only the last is a copy (when not
-   * full): the others are this stream's own arrays, so stop writing before reading them. Call once,
-   * when done writing.
+   * full): the others are this stream's own arrays, so stop writing before reading them.
    */
   List<byte[]> chunks() {
     List<byte[]> chunks = new ArrayList<>(full);
-    if (position == chunkBytes) {
-      chunks.add(current);
-    } else if (position > 0) {
-      chunks.add(Arrays.copyOf(current, position));
-      if (pool != null) {
-        pool.give(current);
-        current = null;
-      }
+    if (position > 0) {
+      chunks.add(position == chunkBytes ? current : Arrays.copyOf(current, position));
     }
     return chunks;
   }

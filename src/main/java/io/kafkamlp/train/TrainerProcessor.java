@@ -135,9 +135,6 @@ public final class TrainerProcessor implements Processor<byte[], byte[], byte[],
     final ReplayLog log;
     int checkpointChunks;
 
-    /** The chunks this processor last stored, to give back once replaced; empty after a restore. */
-    List<byte[]> storedChunks = List.of();
-
     ModelLog(TrainingLoop.Learner learner, ReplayLog log) {
       this.learner = learner;
       this.log = log;
@@ -253,7 +250,7 @@ public final class TrainerProcessor implements Processor<byte[], byte[], byte[],
     if (keys.isEmpty()) {
       return;
     }
-    store(model.learner.checkpoint(now, loop.chunkPool()));
+    store(model.learner.checkpoint(now));
     keys.forEach(replay::delete);
     model.log.restartAt(model.learner.lastSequence + 1);
   }
@@ -322,10 +319,7 @@ public final class TrainerProcessor implements Processor<byte[], byte[], byte[],
     }
   }
 
-  /**
-   * Writes a checkpoint's chunks, gives the arrays of the last one back to the training loop, and
-   * frees the records it holds from the replay log.
-   */
+  /** Writes a checkpoint's chunks, then frees the records it holds from the replay log. */
   private void store(TrainingLoop.Checkpoint checkpoint) {
     String name = checkpoint.model();
     ModelLog model = models.get(name);
@@ -339,10 +333,6 @@ public final class TrainerProcessor implements Processor<byte[], byte[], byte[],
     }
     checkpoints.put(key(name, META), ByteBuffer.allocate(Integer.BYTES).putInt(chunks).array());
     model.checkpointChunks = chunks;
-    // the store holds none of the last checkpoint's arrays any more: every key now has another
-    // value or none
-    model.storedChunks.forEach(loop.chunkPool()::give);
-    model.storedChunks = written;
     model.log.truncateThrough(checkpoint.throughSequence());
   }
 

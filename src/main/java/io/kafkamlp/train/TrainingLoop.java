@@ -48,9 +48,6 @@ final class TrainingLoop implements TrainingQueue, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(TrainingLoop.class);
 
-  /** Checkpoint chunks kept for reuse: 16 MiB, about three checkpoints of the default model. */
-  private static final int POOLED_CHUNKS = 64;
-
   /** How long a full or stopping queue is waited on before the training thread is checked. */
   private static final long WAIT_MILLIS = 100;
 
@@ -58,13 +55,6 @@ final class TrainingLoop implements TrainingQueue, AutoCloseable {
   private final Duration idle;
   private final Map<String, Learner> learners = new LinkedHashMap<>();
   private final Queue<Output> outbox = new ConcurrentLinkedQueue<>();
-
-  /**
-   * The checkpoints' arrays: taken for each checkpoint, given back by the processor for the one it
-   * replaced in the store; enough for a few checkpoints of the default model.
-   */
-  private final ChunkPool chunks = new ChunkPool(TrainerProcessor.CHUNK_BYTES, POOLED_CHUNKS);
-
   private final BlockingQueue<Command> inbox;
   private final Thread thread;
   private final String task;
@@ -197,11 +187,9 @@ final class TrainingLoop implements TrainingQueue, AutoCloseable {
     /**
      * The trainer's whole state, as of the last record learned, as a checkpoint to store; its
      * checkpoint rules count from here.
-     *
-     * @param pool where its chunks' arrays come from
      */
-    Checkpoint checkpoint(long now, ChunkPool pool) {
-      ChunkOutputStream bytes = new ChunkOutputStream(TrainerProcessor.CHUNK_BYTES, pool);
+    Checkpoint checkpoint(long now) {
+      ChunkOutputStream bytes = new ChunkOutputStream(TrainerProcessor.CHUNK_BYTES);
       try {
         trainer.checkpointTo(bytes);
       } catch (IOException e) {
@@ -272,11 +260,6 @@ final class TrainingLoop implements TrainingQueue, AutoCloseable {
       }
     }
     fullNanos += System.nanoTime() - start;
-  }
-
-  /** Where the arrays of this loop's checkpoints come from and go back to. */
-  ChunkPool chunkPool() {
-    return chunks;
   }
 
   @Override
@@ -468,6 +451,6 @@ final class TrainingLoop implements TrainingQueue, AutoCloseable {
   }
 
   private void checkpoint(Learner learner, long now) {
-    outbox.add(learner.checkpoint(now, chunks));
+    outbox.add(learner.checkpoint(now));
   }
 }
