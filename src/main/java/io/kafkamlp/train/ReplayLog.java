@@ -124,7 +124,7 @@ final class ReplayLog {
   /**
    * Hands each logged record to {@code action}, in order, with its sequence.
    *
-   * @throws IllegalStateException if a record the head names is missing
+   * @throws IllegalStateException if a record is missing (the store lost it since {@link #open})
    */
   void forEach(ObjLongConsumer<byte[]> action) {
     for (long sequence = first; sequence < next; sequence++) {
