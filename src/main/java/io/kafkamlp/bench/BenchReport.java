@@ -178,6 +178,17 @@ public final class BenchReport {
               warm.cpu().totalSeconds() / warm.seconds(),
               r.machine().cores(),
               r.accuracy().cpuMicrosPerSample()));
+      if (!Double.isNaN(warm.starvedShare())) {
+        row(
+            md,
+            f(
+                "training thread waiting for records, warm (second half of %d passes)",
+                r.accuracy().passes()),
+            f("%.1f%% of the time", 100 * warm.starvedShare()),
+            "its queue empty (`mlp_training_starved_seconds_total`): Kafka's side held it up"
+                + " (polling, parsing, logging, a commit); the rest of the time it trained or the"
+                + " collector paused it");
+      }
     }
     if (r.serving().size() > 1) {
       row(

@@ -15,9 +15,11 @@ import java.util.concurrent.TimeoutException;
  * Scrapes a pipeline's {@code /metrics} on a daemon thread every {@code interval} and keeps what
  * the benchmark needs: the peak heap in use ({@code jvm_memory_used_bytes{area="heap"}}, summed
  * over the pools), the peak live data after GC ({@code jvm_gc_live_data_size_bytes}), and the
- * default model's {@code mlp_samples_trained_total} with the time each scrape finished and the CPU
+ * default model's {@code mlp_samples_trained_total} with the time each scrape finished, the CPU
  * time both JVMs had used by then (the pipeline's {@code process_cpu_time_ns_total}, this JVM's
- * own), every scrape's figures kept for {@link #between}.
+ * own) and the time the pipeline's training threads had waited for records ({@code
+ * mlp_training_starved_seconds_total}, summed over its tasks), every scrape's figures kept for
+ * {@link #between}.
  *
  * <p>Thread-safe. A scrape that fails (the endpoint not up yet, or gone) is skipped. {@link #close}
  * stops the thread.
@@ -33,10 +35,21 @@ public final class MetricsSampler implements AutoCloseable {
    * @param samples samples learned
    * @param seconds wall-clock time
    * @param cpu CPU time both JVMs used meanwhile
+   * @param starvedSeconds time the training threads waited for records meanwhile; NaN if the
+   *     pipeline did not say (training on the stream thread)
    */
-  public record Span(double samples, double seconds, CpuUse cpu) {
+  public record Span(double samples, double seconds, CpuUse cpu, double starvedSeconds) {
     public double samplesPerSecond() {
       return samples / seconds;
+    }
+
+    /**
+     * Share of the time the training thread waited for records (Kafka's side held it up: polling,
+     * parsing, logging, a commit) instead of training: with one training thread, how far the
+     * pipeline is from training all the time, collector pauses apart.
+     */
+    public double starvedShare() {
+      return starvedSeconds / seconds;
     }
 
     /** Microseconds of CPU (both JVMs) per sample learned. */
@@ -46,7 +59,7 @@ public final class MetricsSampler implements AutoCloseable {
   }
 
   /** One scrape's figures. */
-  private record Point(long millis, double trained, CpuUse cpu) {}
+  private record Point(long millis, double trained, CpuUse cpu, double starved) {}
 
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -70,7 +83,8 @@ public final class MetricsSampler implements AutoCloseable {
    */
   static final String QUERY =
       "?name[]=mlp_samples_trained_total&name[]=jvm_memory_used_bytes"
-          + "&name[]=jvm_gc_live_data_size_bytes&name[]=process_cpu_time_ns_total";
+          + "&name[]=jvm_gc_live_data_size_bytes&name[]=process_cpu_time_ns_total"
+          + "&name[]=mlp_training_starved_seconds_total";
 
   /**
    * Starts scraping {@code uri} (the endpoint, without a query) at once, then every {@code
@@ -127,7 +141,8 @@ public final class MetricsSampler implements AutoCloseable {
     if (!Double.isNaN(now)) {
       trained = now;
       trainedMillis = millis;
-      series.add(new Point(millis, now, cpu));
+      double starved = PrometheusText.sum(text, "mlp_training_starved_seconds_total", Map.of());
+      series.add(new Point(millis, now, cpu, starved));
     }
     notifyAll();
   }
@@ -174,7 +189,8 @@ public final class MetricsSampler implements AutoCloseable {
     return new Span(
         end.trained() - start.trained(),
         (end.millis() - start.millis()) / 1e3,
-        end.cpu().since(start.cpu()));
+        end.cpu().since(start.cpu()),
+        end.starved() - start.starved());
   }
 
   /**

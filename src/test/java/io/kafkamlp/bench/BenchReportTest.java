@@ -67,7 +67,8 @@ class BenchReportTest {
         1,
         54_000,
         seconds,
-        new MetricsSampler.Span(27_000, seconds / 4, new CpuUse(1.5 * seconds / 4, seconds / 8)),
+        new MetricsSampler.Span(
+            27_000, seconds / 4, new CpuUse(1.5 * seconds / 4, seconds / 8), Double.NaN),
         1,
         accuracy,
         0.84,
@@ -82,7 +83,7 @@ class BenchReportTest {
         10,
         540_000,
         100,
-        new MetricsSampler.Span(270_000, 45, new CpuUse(27, 9)),
+        new MetricsSampler.Span(270_000, 45, new CpuUse(27, 9), 2.25),
         20,
         accuracy,
         0.87,
@@ -146,6 +147,11 @@ class BenchReportTest {
         md.contains(
             "| CPU per sample learned, warm (second half of 10 passes) | 133 us | pipeline JVM 100"
                 + " us + broker and producer 33 us; cores busy: 0.80 of 2; whole run 200 us |"),
+        md);
+    assertTrue(
+        md.contains(
+            "| training thread waiting for records, warm (second half of 10 passes) | 5.0% of the"
+                + " time | its queue empty"),
         md);
     assertTrue(
         md.contains(

@@ -68,6 +68,34 @@ class MetricsSamplerTest {
   }
 
   @Test
+  void shouldMeasureTheTrainingThreadsWaitBetweenScrapesOverItsTasks() {
+    // Given: two tasks' training threads, 0.5 s and 0.25 s waited, then 0.75 s and 0.5 s
+    sampler.record(scrape(0) + starved(0.5, 0.25), 1_000, 1);
+    sampler.record(scrape(500) + starved(0.75, 0.5), 3_000, 2);
+
+    // Then: 0.5 s of waiting in the 2 s between
+    MetricsSampler.Span span = sampler.between(0, 500);
+    assertEquals(0.5, span.starvedSeconds(), 1e-12);
+    assertEquals(0.25, span.starvedShare(), 1e-12);
+  }
+
+  @Test
+  void shouldNotKnowTheWaitOfAPipelineTrainingOnItsStreamThread() {
+    sampler.record(scrape(0), 1_000, 1);
+    sampler.record(scrape(500), 2_000, 2);
+
+    assertTrue(Double.isNaN(sampler.between(0, 500).starvedShare()));
+  }
+
+  private static String starved(double first, double second) {
+    return "mlp_training_starved_seconds_total{task=\"0_0\"} "
+        + first
+        + "\nmlp_training_starved_seconds_total{task=\"0_1\"} "
+        + second
+        + "\n";
+  }
+
+  @Test
   void shouldGiveNanWhenACountIsNeverReachedOrBothAreTheSameScrape() {
     assertNull(sampler.between(0, 10), "no scrape yet");
     assertTrue(Double.isNaN(sampler.cpu().totalSeconds()), "no scrape yet");
