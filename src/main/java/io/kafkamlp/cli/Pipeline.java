@@ -259,9 +259,9 @@ final class Pipeline implements AutoCloseable {
   }
 
   /**
-   * The trainer application's Kafka Streams config: {@link #common} with {@code exactly_once_v2}
-   * and a commit every 3 seconds. The one source of these settings: {@code bench} measures Kafka's
-   * own limit (a passthrough) with them too.
+   * The trainer application's Kafka Streams config: {@link #common} with {@code exactly_once_v2}, a
+   * commit every 3 seconds and 2 MiB producer batches. The one source of these settings: {@code
+   * bench} measures Kafka's own limit (a passthrough) with them too.
    */
   static Properties trainerConfig(
       KafkaClients kafka,
@@ -294,6 +294,11 @@ final class Pipeline implements AutoCloseable {
     props.put(
         StreamsConfig.producerPrefix(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION), 1);
     props.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG), 20);
+    // A commit flushes the last checkpoint (5.6 MB for the default model) and the live replay-log
+    // records at once, one request in flight at a time: 2 MiB batches instead of 512 KiB take a
+    // quarter as many round trips. Measured, alternating ten-pass runs: the training thread waited
+    // for records 3.0, 3.3 and 3.0% of the warm half against 4.4, 4.0 and 4.3%.
+    props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 2 * 1024 * 1024);
     props.putAll(streamsConfig);
     return props;
   }

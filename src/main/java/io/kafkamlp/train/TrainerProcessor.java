@@ -60,9 +60,10 @@ public final class TrainerProcessor implements Processor<byte[], byte[], byte[],
 
   /**
    * Largest checkpoint chunk: under half of G1's smallest region (1 MiB), so that no chunk is a
-   * humongous object, and under the producer's 512 KiB batch, so that each goes into a pooled batch
-   * buffer. With 512 KiB chunks instead, a ten-pass bench run started 17-22% more collections
-   * (514-521 against 417-434) and 22-29% more of them for humongous allocations.
+   * humongous object, and under the producer's batch (512 KiB, the trainer's 2 MiB), so that each
+   * goes into a pooled batch buffer. With 512 KiB chunks instead, a ten-pass bench run started
+   * 17-22% more collections (514-521 against 417-434) and 22-29% more of them for humongous
+   * allocations.
    */
   public static final int CHUNK_BYTES = 256 * 1024;
 
