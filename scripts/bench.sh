@@ -8,7 +8,9 @@
 #      installed here;
 #   3-7. `java -jar target/kafka-mlp.jar bench`: Kafka limit (passthrough), end to end (JSON and
 #      binary), serving latency while training, the pipeline JVM's peak heap, one- and ten-pass
-#      accuracy; it merges 1 and 2 and writes the report.
+#      accuracy; it merges 1 and 2 and writes the report;
+#   8. the kernel again (batch 32, one thread), right after the ten-pass run, appended to the
+#      report with the warm rate's ratio to it (the machine's speed drifts within the hour).
 # Writes target/bench/report.md and report.json (plus jmh.json, peer.json, bench.log and the runs'
 # logs under target/bench/work) and prints the markdown. About 15-17 minutes on a quiet 2-core
 # machine (serving is repeated, 2.7 minutes a run: 120 s of warm-up and 30 s measured);
@@ -87,6 +89,51 @@ status=0
 "$java" --add-modules jdk.incubator.vector -jar target/kafka-mlp.jar bench --out "$out" \
   --kernel-result "$out/jmh.json" --peer-result "$out/peer.json" ${bench_args[@]+"${bench_args[@]}"} \
   2> "$out/bench.log" || status=$?
+
+say "8. kernel again, right after the Kafka runs: JMH TrainStepBenchmark, batch 32, 1 thread"
+# The machine's speed can drift by a third within the hour, and the kernel of step 1 ran some ten
+# minutes before the ten-pass run, the last of the Kafka runs: this one is measured right after it.
+# Appended to the report as a section of its own, with the warm rate's ratio to it.
+if [ "$quick" = 1 ]; then
+  jmh_after_opts=(-f 1 -wi 1 -w 1 -i 2 -r 1)
+else
+  jmh_after_opts=(-f 1 -wi 2 -w 2 -i 5 -r 2)
+fi
+"$java" -jar target/benchmarks.jar 'TrainStepBenchmark.trainStep' -p precision=float \
+  -p batchSize=32 -p threads=1 "${jmh_after_opts[@]}" -rf json -rff "$out/jmh-after.json" \
+  | tail -n 3 || echo "the kernel could not be measured again"
+"$PYTHON" - "$out" <<'PY_AFTER' || echo "the kernel measured after could not be added to the report"
+import json, statistics, sys
+
+out = sys.argv[1]
+rates = []
+for row in json.load(open(out + "/jmh-after.json")):
+    if row["benchmark"].endswith("TrainStepBenchmark.trainStep"):
+        batch = int(row["params"]["batchSize"])
+        for fork in row["primaryMetric"]["rawData"]:
+            rates += [rate * batch for rate in fork]
+kernel = statistics.median(rates)
+report = json.load(open(out + "/report.json"))
+first = next((k["samplesPerSecond"] for k in report.get("kernel", [])
+              if k["batchSize"] == 32 and k["threads"] == 1), None)
+warm = (((report.get("accuracy") or {}).get("passes") or {}).get("warm")) or None
+ratio = warm["samples"] / warm["seconds"] / kernel if warm else None
+report["kernelAfter"] = {"batchSize": 32, "threads": 1, "samplesPerSecond": kernel,
+                         "iterationSamplesPerSecond": rates, "warmRatio": ratio}
+json.dump(report, open(out + "/report.json", "w"), indent=2)
+lines = ["", "## The kernel again, right after the Kafka runs", "",
+         "| measure | value | detail |", "|---|---|---|",
+         "| kernel (JMH train step, 1 thread, SIMD), batch 32, right after the ten-pass run | "
+         f"{kernel:,.0f} samples/s | median of {len(rates)} iterations; "
+         + (f"{first:,.0f} at the start of the benchmark" if first else "none at the start")
+         + " (the machine's speed drifts) |"]
+if ratio is not None:
+    lines.append("| end to end binary, warm (second half of the ten-pass run) / this kernel | "
+                 f"{ratio:.2f}x | the ten-pass run ended just before it; target >= 0.8x |")
+text = "\n".join(lines) + "\n"
+open(out + "/report.md", "a").write(text)
+print(text)
+PY_AFTER
 
 say "done (report in $out/report.md and $out/report.json, logs in $out/bench.log)"
 exit "$status"
