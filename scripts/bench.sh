@@ -58,14 +58,17 @@ if [ "$skip_build" = 0 ]; then
   mvn -B -q -Pbench -DskipTests package
 fi
 
+# kernel FILE BATCHES THREADS FORKS LINES: JMH TrainStepBenchmark in float, results in FILE (-rf
+# json), the last LINES of its table printed; --quick: one short fork.
+kernel() {
+  local opts=(-f "$4" -wi 3 -w 2 -i 5 -r 2)
+  if [ "$quick" = 1 ]; then opts=(-f 1 -wi 1 -w 1 -i 2 -r 1); fi
+  "$java" -jar target/benchmarks.jar 'TrainStepBenchmark.trainStep' -p precision=float \
+    -p batchSize="$2" -p threads="$3" "${opts[@]}" -rf json -rff "$1" | tail -n "$5"
+}
+
 say "1. kernel: JMH TrainStepBenchmark, float, batch 32 and 256, 1 and 2 threads"
-if [ "$quick" = 1 ]; then
-  jmh_opts=(-f 1 -wi 1 -w 1 -i 2 -r 1)
-else
-  jmh_opts=(-f 2 -wi 3 -w 2 -i 5 -r 2)
-fi
-"$java" -jar target/benchmarks.jar 'TrainStepBenchmark.trainStep' -p precision=float \
-  -p batchSize=32,256 -p threads=1,2 "${jmh_opts[@]}" -rf json -rff "$out/jmh.json" | tail -n 6
+kernel "$out/jmh.json" 32,256 1,2 2 6
 
 say "2. peer: PyTorch, one thread, batch 32 and 256"
 if "$PYTHON" -c 'import torch' 2>/dev/null; then
@@ -94,14 +97,7 @@ say "8. kernel again, right after the Kafka runs: JMH TrainStepBenchmark, batch 
 # The machine's speed can drift by a third within the hour, and the kernel of step 1 ran some ten
 # minutes before the ten-pass run, the last of the Kafka runs: this one is measured right after it.
 # Appended to the report as a section of its own, with the warm rate's ratio to it.
-if [ "$quick" = 1 ]; then
-  jmh_after_opts=(-f 1 -wi 1 -w 1 -i 2 -r 1)
-else
-  jmh_after_opts=(-f 1 -wi 2 -w 2 -i 5 -r 2)
-fi
-"$java" -jar target/benchmarks.jar 'TrainStepBenchmark.trainStep' -p precision=float \
-  -p batchSize=32 -p threads=1 "${jmh_after_opts[@]}" -rf json -rff "$out/jmh-after.json" \
-  | tail -n 3 || echo "the kernel could not be measured again"
+kernel "$out/jmh-after.json" 32 1 1 3 || echo "the kernel could not be measured again"
 "$PYTHON" - "$out" <<'PY_AFTER' || echo "the kernel measured after could not be added to the report"
 import json, statistics, sys
 
