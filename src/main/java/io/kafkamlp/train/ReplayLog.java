@@ -42,12 +42,10 @@ final class ReplayLog {
   private long first;
   private long next;
 
-  private ReplayLog(KeyValueStore<String, byte[]> store, String model, long first, long next) {
+  private ReplayLog(KeyValueStore<String, byte[]> store, String model) {
     this.store = store;
     this.prefix = model + '\u0000';
     this.headKey = prefix + HEAD;
-    this.first = first;
-    this.next = next;
   }
 
   /**
@@ -55,12 +53,13 @@ final class ReplayLog {
    * no head for it.
    */
   static ReplayLog open(KeyValueStore<String, byte[]> store, String model) {
-    byte[] head = store.get(model + '\u0000' + HEAD);
-    long first = head == null ? 0 : ByteBuffer.wrap(head).getLong();
-    if (first < 0) {
-      throw new IllegalStateException("replay log of model '" + model + "' starts at " + first);
+    ReplayLog log = new ReplayLog(store, model);
+    byte[] head = store.get(log.headKey);
+    log.first = head == null ? 0 : ByteBuffer.wrap(head).getLong();
+    if (log.first < 0) {
+      throw new IllegalStateException("replay log of model '" + model + "' starts at " + log.first);
     }
-    ReplayLog log = new ReplayLog(store, model, first, first);
+    log.next = log.first;
     while (!log.full() && store.get(log.slotKey(log.next)) != null) {
       log.next++;
     }

@@ -386,7 +386,9 @@ final class TrainingLoop implements TrainingQueue, AutoCloseable {
     learner.lastRecordMillis = now;
     if (learner.learn(command.record(), command.bytes(), command.sequence())) {
       afterBatch(learner, now, command.timestamp());
-    } else if (learner.recordsSinceCheckpoint >= ReplayLog.CHECKPOINT_RECORDS) {
+    }
+    // whether or not a batch completed (validation records complete none): the log must not fill
+    if (learner.recordsSinceCheckpoint >= ReplayLog.CHECKPOINT_RECORDS) {
       checkpoint(learner, now);
     }
   }
@@ -413,7 +415,6 @@ final class TrainingLoop implements TrainingQueue, AutoCloseable {
     }
     if (learner.batchesSinceCheckpoint >= settings.checkpointEveryBatches()
         || learner.replayBytes >= learner.checkpointBytes
-        || learner.recordsSinceCheckpoint >= ReplayLog.CHECKPOINT_RECORDS
         || elapsed(learner.lastCheckpointMillis, now, settings.checkpointInterval())) {
       checkpoint(learner, now);
     }
