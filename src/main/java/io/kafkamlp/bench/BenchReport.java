@@ -189,6 +189,23 @@ public final class BenchReport {
                 + " (polling, parsing, logging, a commit); the rest of the time it trained or the"
                 + " collector paused it");
       }
+      if (!Double.isNaN(warm.stepShare())) {
+        double kernelMicros = 1e6 / r.kernelRate(32);
+        row(
+            md,
+            f("training steps, warm (second half of %d passes)", r.accuracy().passes()),
+            f(
+                "%.1f%% of the time; %.1f us per sample",
+                100 * warm.stepShare(), warm.stepMicrosPerSample()),
+            "`mlp_train_step_seconds` (forward, backward, update; inspections included)"
+                + (Double.isNaN(kernelMicros)
+                    ? ""
+                    : f(
+                        ": %.2fx the kernel's %.1f us per sample at batch 32",
+                        warm.stepMicrosPerSample() / kernelMicros, kernelMicros))
+                + "; the rest of the training thread's time went to normalizing, validation"
+                + " scoring, metrics, waiting and the collector's pauses");
+      }
     }
     if (r.serving().size() > 1) {
       row(

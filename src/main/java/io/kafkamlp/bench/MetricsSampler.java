@@ -17,8 +17,9 @@ import java.util.concurrent.TimeoutException;
  * over the pools), the peak live data after GC ({@code jvm_gc_live_data_size_bytes}), and the
  * default model's {@code mlp_samples_trained_total} with the time each scrape finished, the CPU
  * time both JVMs had used by then (the pipeline's {@code process_cpu_time_ns_total}, this JVM's
- * own) and the time the pipeline's training threads had waited for records ({@code
- * mlp_training_starved_seconds_total}, summed over its tasks), every scrape's figures kept for
+ * own), the time the pipeline's training threads had waited for records ({@code
+ * mlp_training_starved_seconds_total}, summed over its tasks) and the time the default model's
+ * training steps had taken ({@code mlp_train_step_seconds_sum}), every scrape's figures kept for
  * {@link #between}.
  *
  * <p>Thread-safe. A scrape that fails (the endpoint not up yet, or gone) is skipped. {@link #close}
@@ -37,8 +38,11 @@ public final class MetricsSampler implements AutoCloseable {
    * @param cpu CPU time both JVMs used meanwhile
    * @param starvedSeconds time the training threads waited for records meanwhile; NaN if the
    *     pipeline did not say (training on the stream thread)
+   * @param stepSeconds time the default model's training steps took meanwhile (forward, backward,
+   *     update; inspections included); NaN if the pipeline did not say
    */
-  public record Span(double samples, double seconds, CpuUse cpu, double starvedSeconds) {
+  public record Span(
+      double samples, double seconds, CpuUse cpu, double starvedSeconds, double stepSeconds) {
     public double samplesPerSecond() {
       return samples / seconds;
     }
@@ -52,6 +56,23 @@ public final class MetricsSampler implements AutoCloseable {
       return starvedSeconds / seconds;
     }
 
+    /**
+     * Share of the time the default model's training steps took: with one training thread and one
+     * model, the rest of its time went to normalizing, validation scoring, metrics, waiting for
+     * records and the collector's pauses.
+     */
+    public double stepShare() {
+      return stepSeconds / seconds;
+    }
+
+    /**
+     * Microseconds a training step took per sample learned, to compare with the kernel's JMH step
+     * of the same batch size.
+     */
+    public double stepMicrosPerSample() {
+      return CpuUse.microsPer(stepSeconds, samples);
+    }
+
     /** Microseconds of CPU (both JVMs) per sample learned. */
     public double cpuMicrosPerSample() {
       return cpu.microsPer(samples);
@@ -59,7 +80,7 @@ public final class MetricsSampler implements AutoCloseable {
   }
 
   /** One scrape's figures. */
-  private record Point(long millis, double trained, CpuUse cpu, double starved) {}
+  private record Point(long millis, double trained, CpuUse cpu, double starved, double steps) {}
 
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -79,12 +100,13 @@ public final class MetricsSampler implements AutoCloseable {
   /**
    * What it asks for ({@code name[]}, see {@code MetricsServer}): formatting the whole exposition,
    * its histograms included, every 200 ms would cost the measured JVM a few percent of a core and
-   * the compiler's time for the number formatting.
+   * the compiler's time for the number formatting. The step time's family comes whole, its buckets
+   * with its sum: one histogram per model.
    */
   static final String QUERY =
       "?name[]=mlp_samples_trained_total&name[]=jvm_memory_used_bytes"
           + "&name[]=jvm_gc_live_data_size_bytes&name[]=process_cpu_time_ns_total"
-          + "&name[]=mlp_training_starved_seconds_total";
+          + "&name[]=mlp_training_starved_seconds_total&name[]=mlp_train_step_seconds_sum";
 
   /**
    * Starts scraping {@code uri} (the endpoint, without a query) at once, then every {@code
@@ -142,7 +164,8 @@ public final class MetricsSampler implements AutoCloseable {
       trained = now;
       trainedMillis = millis;
       double starved = PrometheusText.sum(text, "mlp_training_starved_seconds_total", Map.of());
-      series.add(new Point(millis, now, cpu, starved));
+      double steps = PrometheusText.sum(text, "mlp_train_step_seconds_sum", DEFAULT_MODEL);
+      series.add(new Point(millis, now, cpu, starved, steps));
     }
     notifyAll();
   }
@@ -190,7 +213,8 @@ public final class MetricsSampler implements AutoCloseable {
         end.trained() - start.trained(),
         (end.millis() - start.millis()) / 1e3,
         end.cpu().since(start.cpu()),
-        end.starved() - start.starved());
+        end.starved() - start.starved(),
+        end.steps() - start.steps());
   }
 
   /**

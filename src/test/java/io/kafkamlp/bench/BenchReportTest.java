@@ -68,7 +68,11 @@ class BenchReportTest {
         54_000,
         seconds,
         new MetricsSampler.Span(
-            27_000, seconds / 4, new CpuUse(1.5 * seconds / 4, seconds / 8), Double.NaN),
+            27_000,
+            seconds / 4,
+            new CpuUse(1.5 * seconds / 4, seconds / 8),
+            Double.NaN,
+            Double.NaN),
         1,
         accuracy,
         0.84,
@@ -83,7 +87,7 @@ class BenchReportTest {
         10,
         540_000,
         100,
-        new MetricsSampler.Span(270_000, 45, new CpuUse(27, 9), 2.25),
+        new MetricsSampler.Span(270_000, 45, new CpuUse(27, 9), 2.25, 36),
         20,
         accuracy,
         0.87,
@@ -152,6 +156,13 @@ class BenchReportTest {
         md.contains(
             "| training thread waiting for records, warm (second half of 10 passes) | 5.0% of the"
                 + " time | its queue empty"),
+        md);
+    // 36 s of steps in the 45 s: 133.3 us per sample against the kernel's 50 us
+    assertTrue(
+        md.contains(
+            "| training steps, warm (second half of 10 passes) | 80.0% of the time; 133.3 us per"
+                + " sample | `mlp_train_step_seconds` (forward, backward, update; inspections"
+                + " included): 2.67x the kernel's 50.0 us per sample at batch 32;"),
         md);
     assertTrue(
         md.contains(

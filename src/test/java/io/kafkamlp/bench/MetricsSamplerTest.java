@@ -80,6 +80,29 @@ class MetricsSamplerTest {
   }
 
   @Test
+  void shouldMeasureTheDefaultModelsStepTimeBetweenScrapes() {
+    // Given: the default model's steps at 1 s then 2.5 s; another model's at 7 s then 9 s
+    sampler.record(scrape(0) + steps(1, 7), 1_000, 1);
+    sampler.record(scrape(500) + steps(2.5, 9), 3_000, 2);
+
+    // Then: 1.5 s of steps in the 2 s between, for 500 samples
+    MetricsSampler.Span span = sampler.between(0, 500);
+    assertEquals(1.5, span.stepSeconds(), 1e-12);
+    assertEquals(0.75, span.stepShare(), 1e-12);
+    assertEquals(3_000, span.stepMicrosPerSample(), 1e-9);
+    assertTrue(Double.isNaN(span.starvedShare()), "not scraped");
+  }
+
+  private static String steps(double defaultModel, double other) {
+    return "mlp_train_step_seconds_count{model=\"default\"} 1000\n"
+        + "mlp_train_step_seconds_sum{model=\"default\"} "
+        + defaultModel
+        + "\nmlp_train_step_seconds_sum{model=\"other\"} "
+        + other
+        + "\n";
+  }
+
+  @Test
   void shouldNotKnowTheWaitOfAPipelineTrainingOnItsStreamThread() {
     sampler.record(scrape(0), 1_000, 1);
     sampler.record(scrape(500), 2_000, 2);
