@@ -117,8 +117,7 @@ public final class ModelTrainer {
   }
 
   private void trainBatch() {
-    int every = observer.inspectEveryBatches();
-    boolean inspect = every > 0 && (model.step() + model.skippedSteps()) % every == 0;
+    boolean inspect = observer.inspectNextStep(this);
     long start = System.nanoTime();
     double loss = model.trainStep(training.x, training.targets, inspect);
     long stepNanos = System.nanoTime() - start;

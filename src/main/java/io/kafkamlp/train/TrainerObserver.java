@@ -14,9 +14,12 @@ public interface TrainerObserver {
   /** Hears nothing. */
   TrainerObserver NONE = new TrainerObserver() {};
 
-  /** Every this many batches a step is inspected (see {@link Inspection}); 0 for never. */
-  default int inspectEveryBatches() {
-    return 0;
+  /**
+   * Whether the trainer's next training step is to be inspected (see {@link Inspection}), asked
+   * before each; never, by default.
+   */
+  default boolean inspectNextStep(ModelTrainer trainer) {
+    return false;
   }
 
   /**

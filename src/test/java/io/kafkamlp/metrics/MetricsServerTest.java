@@ -42,7 +42,8 @@ class MetricsServerTest {
     ModelTrainer trainer =
         new ModelTrainer("default", TestSamples.SPEC, TrainerSettings.defaults());
     trainer.observe(training);
-    TestSamples.samples(4 * (TrainingMetrics.INSPECT_EVERY_BATCHES + 1), 3)
+    // eleven batches, the first inspected
+    TestSamples.samples(11 * TestSamples.SPEC.batchSize(), 3)
         .forEach(s -> trainer.accept(s, false));
     server = MetricsServer.start("127.0.0.1", 0, registry, training);
   }

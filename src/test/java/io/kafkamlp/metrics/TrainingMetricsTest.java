@@ -3,11 +3,13 @@ package io.kafkamlp.metrics;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kafkamlp.nn.Inspection;
 import io.kafkamlp.sample.Sample;
 import io.kafkamlp.train.ModelTrainer;
 import io.kafkamlp.train.TestSamples;
@@ -26,6 +28,44 @@ class TrainingMetricsTest {
   private static final int BATCH = TestSamples.SPEC.batchSize();
 
   @Test
+  void shouldInspectAModelsFirstStepThenAtMostOnceAnInterval() {
+    AtomicLong clock = new AtomicLong();
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    TrainingMetrics metrics =
+        new TrainingMetrics(registry, registry.getPrometheusRegistry(), clock::get);
+    ModelTrainer trainer =
+        new ModelTrainer("default", TestSamples.SPEC, TrainerSettings.defaults());
+    trainer.observe(metrics);
+    Iterator<Sample> samples = TestSamples.samples(10_000, 3).iterator();
+    long every = TrainingMetrics.INSPECT_EVERY.toNanos();
+
+    trainBatch(trainer, samples);
+    Inspection first = trainer.model().lastInspection();
+    assertNotNull(first, "the first step, at once");
+
+    clock.set(every - 1);
+    for (int i = 0; i < 5; i++) {
+      trainBatch(trainer, samples);
+    }
+    assertSame(first, trainer.model().lastInspection(), "none within the interval");
+
+    clock.set(every);
+    trainBatch(trainer, samples);
+    Inspection second = trainer.model().lastInspection();
+    assertNotSame(first, second, "the first step once the interval has passed");
+
+    trainBatch(trainer, samples);
+    assertSame(second, trainer.model().lastInspection(), "the interval counts from the last");
+
+    // another model has its own interval: its first step is inspected now
+    ModelTrainer other = new ModelTrainer("other", TestSamples.SPEC, TrainerSettings.defaults());
+    other.observe(metrics);
+    trainBatch(other, TestSamples.samples(BATCH, 5).iterator());
+    assertNotNull(other.model().lastInspection());
+    registry.close();
+  }
+
+  @Test
   void shouldCopyTheFirstLayerForTheWeightImageAtMostOnceAnInterval() {
     AtomicLong clock = new AtomicLong();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -37,17 +77,16 @@ class TrainingMetricsTest {
     Iterator<Sample> samples = TestSamples.samples(10_000, 3).iterator();
     assertNull(metrics.firstLayerWeights("default"));
 
-    inspect(trainer, samples); // the first inspection copies at once
+    trainBatch(trainer, samples); // the first inspection copies at once
     FMatrixRMaj first = metrics.firstLayerWeights("default");
     assertArrayEquals(weights(trainer), first.data);
 
-    clock.addAndGet(TrainingMetrics.WEIGHT_IMAGE_EVERY.toNanos() - 1);
-    inspect(trainer, samples); // too soon: the image keeps the first copy
+    long interval = TrainingMetrics.WEIGHT_IMAGE_EVERY.toNanos();
+    inspectAt(interval - 1, trainer, samples, clock); // too soon: the image keeps the first copy
     assertSame(first, metrics.firstLayerWeights("default"));
     assertFalse(Arrays.equals(weights(trainer), first.data), "training did not change weights");
 
-    clock.addAndGet(1);
-    inspect(trainer, samples);
+    inspectAt(interval - 1 + TrainingMetrics.INSPECT_EVERY.toNanos(), trainer, samples, clock);
     FMatrixRMaj second = metrics.firstLayerWeights("default");
     assertNotSame(first, second);
     assertArrayEquals(weights(trainer), second.data);
@@ -117,13 +156,19 @@ class TrainingMetricsTest {
     registry.close();
   }
 
-  /** Trains up to and including the next inspected batch. */
-  private static void inspect(ModelTrainer trainer, Iterator<Sample> samples) {
-    do {
-      for (int i = 0; i < BATCH; i++) {
-        trainer.accept(samples.next(), false);
-      }
-    } while ((trainer.model().step() - 1) % TrainingMetrics.INSPECT_EVERY_BATCHES != 0);
+  private static void trainBatch(ModelTrainer trainer, Iterator<Sample> samples) {
+    for (int i = 0; i < BATCH; i++) {
+      trainer.accept(samples.next(), false);
+    }
+  }
+
+  /** Sets the clock to {@code nanos} and trains a batch, which is inspected. */
+  private static void inspectAt(
+      long nanos, ModelTrainer trainer, Iterator<Sample> samples, AtomicLong clock) {
+    clock.set(nanos);
+    Inspection before = trainer.model().lastInspection();
+    trainBatch(trainer, samples);
+    assertNotSame(before, trainer.model().lastInspection(), "inspected");
   }
 
   private static float[] weights(ModelTrainer trainer) {
