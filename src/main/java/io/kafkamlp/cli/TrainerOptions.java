@@ -125,9 +125,8 @@ final class TrainerOptions {
       names = "--training-queue",
       description =
           "Records the stream thread may parse and log ahead of the model's training thread"
-              + " (default 2048); 0 trains on the stream thread, between Kafka's work. The replay"
-              + " log holds 4096 records: when those since the last checkpoint and those queued"
-              + " would be more, the stream thread waits for a checkpoint first.")
+              + " (default 1024); 0 trains on the stream thread, between Kafka's work. Above 1024"
+              + " the replay log (4096 records) may make it wait for a checkpoint first.")
   int trainingQueue = TrainerSettings.defaults().trainingQueue();
 
   @Option(

@@ -35,12 +35,8 @@ public record TrainerSettings(
     int trainingQueue,
     int trainingThreads) {
 
-  /**
-   * Records the stream thread may log ahead of training, by default: about 80 ms of training for
-   * the default model, which hides most of a commit's stall (the training thread waited for records
-   * 2.0-2.6% of a warm run's time against 3.1-6.4% with 1,024).
-   */
-  public static final int DEFAULT_TRAINING_QUEUE = 2048;
+  /** Records the stream thread may log ahead of training, by default. */
+  public static final int DEFAULT_TRAINING_QUEUE = 1024;
 
   /** Cores from which a training step has a helper by default. */
   static final int HELPER_MIN_CORES = 4;
