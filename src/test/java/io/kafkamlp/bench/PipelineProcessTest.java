@@ -1,0 +1,34 @@
+package io.kafkamlp.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PipelineProcessTest {
+
+  @Test
+  void shouldGiveTheChildItsHeapWithFourTenthsOfItYoung() {
+    List<String> command =
+        PipelineProcess.command("127.0.0.1:9092", "1g", Path.of("/tmp/pipeline"), 9404);
+
+    assertTrue(command.contains("-Xmx1g"), command.toString());
+    assertTrue(command.contains("-Xmn409m"), command.toString());
+    assertTrue(
+        PipelineProcess.command("b:1", "2048m", Path.of("d"), 1).contains("-Xmn819m"),
+        "the same share of any heap");
+    int main = command.indexOf(PipelineProcess.MAIN_CLASS);
+    assertEquals(
+        List.of(
+            "run",
+            "--bootstrap-servers",
+            "127.0.0.1:9092",
+            "--metrics-port",
+            "9404",
+            "--data-dir",
+            "/tmp/pipeline"),
+        command.subList(main + 1, command.size()));
+  }
+}
