@@ -189,6 +189,19 @@ public final class BenchReport {
                 + " (polling, parsing, logging, a commit); the rest of the time it trained or the"
                 + " collector paused it");
       }
+      if (!Double.isNaN(warm.trainingCpuShare())) {
+        row(
+            md,
+            f("training thread on a core, warm (second half of %d passes)", r.accuracy().passes()),
+            f("%.1f%% of the time", 100 * warm.trainingCpuShare()),
+            "`mlp_training_cpu_seconds_total`"
+                + (Double.isNaN(warm.starvedShare())
+                    ? ""
+                    : f(
+                        "; with its wait for records, %.1f%% is left: runnable with no core free,"
+                            + " or stopped by the collector",
+                        100 * (1 - warm.trainingCpuShare() - warm.starvedShare()))));
+      }
       if (!Double.isNaN(warm.stepShare())) {
         double kernelMicros = 1e6 / r.kernelRate(32);
         row(

@@ -18,9 +18,10 @@ import java.util.concurrent.TimeoutException;
  * default model's {@code mlp_samples_trained_total} with the time each scrape finished, the CPU
  * time both JVMs had used by then (the pipeline's {@code process_cpu_time_ns_total}, this JVM's
  * own), the time the pipeline's training threads had waited for records ({@code
- * mlp_training_starved_seconds_total}, summed over its tasks) and the time the default model's
- * training steps had taken ({@code mlp_train_step_seconds_sum}), every scrape's figures kept for
- * {@link #between}.
+ * mlp_training_starved_seconds_total}, summed over its tasks), the time the default model's
+ * training steps had taken ({@code mlp_train_step_seconds_sum}) and the CPU time its training
+ * threads had used ({@code mlp_training_cpu_seconds_total}, summed), every scrape's figures kept
+ * for {@link #between}.
  *
  * <p>Thread-safe. A scrape that fails (the endpoint not up yet, or gone) is skipped. {@link #close}
  * stops the thread.
@@ -40,9 +41,16 @@ public final class MetricsSampler implements AutoCloseable {
    *     pipeline did not say (training on the stream thread)
    * @param stepSeconds time the default model's training steps took meanwhile (forward, backward,
    *     update; inspections included); NaN if the pipeline did not say
+   * @param trainingCpuSeconds CPU time the training threads used meanwhile; NaN if the pipeline did
+   *     not say
    */
   public record Span(
-      double samples, double seconds, CpuUse cpu, double starvedSeconds, double stepSeconds) {
+      double samples,
+      double seconds,
+      CpuUse cpu,
+      double starvedSeconds,
+      double stepSeconds,
+      double trainingCpuSeconds) {
     public double samplesPerSecond() {
       return samples / seconds;
     }
@@ -66,6 +74,15 @@ public final class MetricsSampler implements AutoCloseable {
     }
 
     /**
+     * Share of the time the training thread was on a core: with {@link #starvedShare} (waiting for
+     * records), what is left is the time it was runnable with no core free, or stopped by the
+     * collector.
+     */
+    public double trainingCpuShare() {
+      return trainingCpuSeconds / seconds;
+    }
+
+    /**
      * Microseconds a training step took per sample learned, to compare with the kernel's JMH step
      * of the same batch size.
      */
@@ -80,7 +97,8 @@ public final class MetricsSampler implements AutoCloseable {
   }
 
   /** One scrape's figures. */
-  private record Point(long millis, double trained, CpuUse cpu, double starved, double steps) {}
+  private record Point(
+      long millis, double trained, CpuUse cpu, double starved, double steps, double trainingCpu) {}
 
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -106,7 +124,8 @@ public final class MetricsSampler implements AutoCloseable {
   static final String QUERY =
       "?name[]=mlp_samples_trained_total&name[]=jvm_memory_used_bytes"
           + "&name[]=jvm_gc_live_data_size_bytes&name[]=process_cpu_time_ns_total"
-          + "&name[]=mlp_training_starved_seconds_total&name[]=mlp_train_step_seconds_sum";
+          + "&name[]=mlp_training_starved_seconds_total&name[]=mlp_train_step_seconds_sum"
+          + "&name[]=mlp_training_cpu_seconds_total";
 
   /**
    * Starts scraping {@code uri} (the endpoint, without a query) at once, then every {@code
@@ -165,7 +184,8 @@ public final class MetricsSampler implements AutoCloseable {
       trainedMillis = millis;
       double starved = PrometheusText.sum(text, "mlp_training_starved_seconds_total", Map.of());
       double steps = PrometheusText.sum(text, "mlp_train_step_seconds_sum", DEFAULT_MODEL);
-      series.add(new Point(millis, now, cpu, starved, steps));
+      double trainingCpu = PrometheusText.sum(text, "mlp_training_cpu_seconds_total", Map.of());
+      series.add(new Point(millis, now, cpu, starved, steps, trainingCpu));
     }
     notifyAll();
   }
@@ -214,7 +234,8 @@ public final class MetricsSampler implements AutoCloseable {
         (end.millis() - start.millis()) / 1e3,
         end.cpu().since(start.cpu()),
         end.starved() - start.starved(),
-        end.steps() - start.steps());
+        end.steps() - start.steps(),
+        end.trainingCpu() - start.trainingCpu());
   }
 
   /**

@@ -153,8 +153,9 @@ public final class TrainingMetrics implements TrainerObserver {
   /**
    * Meters of a task's training queue, tagged {@code task}: {@code mlp_training_queue_records},
    * {@code mlp_training_starved_seconds_total} (the training thread waited for records: Kafka's
-   * side was the limit) and {@code mlp_training_queue_full_seconds_total} (the stream thread waited
-   * for room: training was).
+   * side was the limit), {@code mlp_training_queue_full_seconds_total} (the stream thread waited
+   * for room: training was) and {@code mlp_training_cpu_seconds_total} (the training thread's CPU
+   * time: its rate, beside the starved time's, shows how much of the time the thread had a core).
    */
   @Override
   public void onQueueOpened(TrainingQueue queue) {
@@ -173,6 +174,11 @@ public final class TrainingMetrics implements TrainerObserver {
                 .register(registry),
             FunctionCounter.builder("mlp.training.queue.full", queue, TrainingQueue::fullSeconds)
                 .description("Time the stream thread waited for room in the training queue")
+                .baseUnit("seconds")
+                .tag("task", queue.task())
+                .register(registry),
+            FunctionCounter.builder("mlp.training.cpu", queue, TrainingQueue::cpuSeconds)
+                .description("CPU time the training thread used")
                 .baseUnit("seconds")
                 .tag("task", queue.task())
                 .register(registry)));

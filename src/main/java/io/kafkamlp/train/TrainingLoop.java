@@ -4,6 +4,8 @@ import io.kafkamlp.nn.Model;
 import io.kafkamlp.nn.kernel.KernelThreads;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -285,6 +287,17 @@ final class TrainingLoop implements TrainingQueue, AutoCloseable {
   @Override
   public double fullSeconds() {
     return fullNanos / 1e9;
+  }
+
+  /** Read from the JVM ({@link ThreadMXBean#getThreadCpuTime}); NaN once the thread has ended. */
+  @Override
+  public double cpuSeconds() {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    long nanos =
+        thread != null && threads.isThreadCpuTimeSupported()
+            ? threads.getThreadCpuTime(thread.getId())
+            : -1;
+    return nanos < 0 ? Double.NaN : nanos / 1e9;
   }
 
   /** Whether a thread trains (the queue is not 0). */

@@ -22,4 +22,11 @@ public interface TrainingQueue {
 
   /** Seconds the stream thread has waited for room in the full queue, in all. */
   double fullSeconds();
+
+  /**
+   * Seconds of CPU the training thread has used, in all; NaN where the JVM cannot tell. With {@link
+   * #starvedSeconds} it splits the thread's time: the rest it was runnable with no core free, or
+   * stopped by the collector.
+   */
+  double cpuSeconds();
 }

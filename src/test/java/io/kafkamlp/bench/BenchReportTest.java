@@ -72,6 +72,7 @@ class BenchReportTest {
             seconds / 4,
             new CpuUse(1.5 * seconds / 4, seconds / 8),
             Double.NaN,
+            Double.NaN,
             Double.NaN),
         1,
         accuracy,
@@ -87,7 +88,7 @@ class BenchReportTest {
         10,
         540_000,
         100,
-        new MetricsSampler.Span(270_000, 45, new CpuUse(27, 9), 2.25, 36),
+        new MetricsSampler.Span(270_000, 45, new CpuUse(27, 9), 2.25, 36, 40.5),
         20,
         accuracy,
         0.87,
@@ -156,6 +157,13 @@ class BenchReportTest {
         md.contains(
             "| training thread waiting for records, warm (second half of 10 passes) | 5.0% of the"
                 + " time | its queue empty"),
+        md);
+    // 40.5 s on a core and 2.25 s waiting for records in the 45 s
+    assertTrue(
+        md.contains(
+            "| training thread on a core, warm (second half of 10 passes) | 90.0% of the time |"
+                + " `mlp_training_cpu_seconds_total`; with its wait for records, 5.0% is left:"
+                + " runnable with no core free, or stopped by the collector |"),
         md);
     // 36 s of steps in the 45 s: 133.3 us per sample against the kernel's 50 us
     assertTrue(

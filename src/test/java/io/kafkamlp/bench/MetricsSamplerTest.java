@@ -103,11 +103,32 @@ class MetricsSamplerTest {
   }
 
   @Test
+  void shouldMeasureTheTrainingThreadsCpuBetweenScrapesOverItsTasks() {
+    // Given: two tasks' training threads at 1 s and 2 s of CPU, then 2.5 s and 2.1 s
+    sampler.record(scrape(0) + trainingCpu(1, 2), 1_000, 1);
+    sampler.record(scrape(500) + trainingCpu(2.5, 2.1), 3_000, 2);
+
+    // Then: 1.6 s on a core in the 2 s between
+    MetricsSampler.Span span = sampler.between(0, 500);
+    assertEquals(1.6, span.trainingCpuSeconds(), 1e-12);
+    assertEquals(0.8, span.trainingCpuShare(), 1e-12);
+  }
+
+  private static String trainingCpu(double first, double second) {
+    return "mlp_training_cpu_seconds_total{task=\"0_0\"} "
+        + first
+        + "\nmlp_training_cpu_seconds_total{task=\"0_1\"} "
+        + second
+        + "\n";
+  }
+
+  @Test
   void shouldNotKnowTheWaitOfAPipelineTrainingOnItsStreamThread() {
     sampler.record(scrape(0), 1_000, 1);
     sampler.record(scrape(500), 2_000, 2);
 
     assertTrue(Double.isNaN(sampler.between(0, 500).starvedShare()));
+    assertTrue(Double.isNaN(sampler.between(0, 500).trainingCpuShare()));
   }
 
   private static String starved(double first, double second) {

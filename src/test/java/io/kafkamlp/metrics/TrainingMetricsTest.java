@@ -99,6 +99,7 @@ class TrainingMetricsTest {
     int queued;
     double starved;
     double full;
+    double cpu;
 
     FixedQueue(String task) {
       this.task = task;
@@ -128,6 +129,11 @@ class TrainingMetricsTest {
     public double fullSeconds() {
       return full;
     }
+
+    @Override
+    public double cpuSeconds() {
+      return cpu;
+    }
   }
 
   @Test
@@ -139,15 +145,18 @@ class TrainingMetricsTest {
     queue.queued = 17;
     queue.starved = 1.5;
     queue.full = 42.25;
+    queue.cpu = 7.5;
 
     String text = registry.scrape();
     assertTrue(text.contains("mlp_training_queue_records{task=\"0_0\"} 17.0"), text);
     assertTrue(text.contains("mlp_training_starved_seconds_total{task=\"0_0\"} 1.5"), text);
     assertTrue(text.contains("mlp_training_queue_full_seconds_total{task=\"0_0\"} 42.25"), text);
+    assertTrue(text.contains("mlp_training_cpu_seconds_total{task=\"0_0\"} 7.5"), text);
 
     // the task closes and opens again (a rebalance): the meters read the new queue
     metrics.onQueueClosed(queue);
     assertFalse(registry.scrape().contains("mlp_training_queue"), "removed with its task");
+    assertFalse(registry.scrape().contains("mlp_training_cpu"), "removed with its task");
     FixedQueue reopened = new FixedQueue("0_0");
     metrics.onQueueOpened(reopened);
     reopened.queued = 3;

@@ -145,8 +145,10 @@ class TrainingLoopTest {
   }
 
   @Test
-  void shouldCountTheTimeEachSideWaitedForTheOther() throws InterruptedException {
+  void shouldCountTheTimeEachSideWaitedForTheOtherAndTheTrainingThreadsCpu()
+      throws InterruptedException {
     TrainingLoop.Learner learner = learner();
+    long start = System.nanoTime();
     TrainingLoop loop = new TrainingLoop(SETTINGS.withTrainingQueue(4), IDLE, "9_9");
     assertEquals("9_9", loop.task());
     assertEquals(4, loop.capacity());
@@ -157,8 +159,13 @@ class TrainingLoopTest {
       loop.learn(learner, new TrainingRecord(data.get(i), false), 100, i, 0, 0);
       assertTrue(loop.queued() <= 4);
     }
+    double cpu = loop.cpuSeconds();
+    double wall = (System.nanoTime() - start) / 1e9;
     loop.close();
 
+    // it trained, on a core, but not while it waited for the first records
+    assertTrue(cpu > 0 && cpu < wall - 0.05, "cpu " + cpu + " s in " + wall + " s");
+    assertTrue(Double.isNaN(loop.cpuSeconds()), "the thread has ended");
     assertTrue(loop.starvedSeconds() >= 0.09, "starved " + loop.starvedSeconds() + " s");
     assertTrue(loop.fullSeconds() > 0, "full " + loop.fullSeconds() + " s");
     assertEquals(0, loop.queued());
@@ -198,6 +205,7 @@ class TrainingLoopTest {
     ModelTrainer trainer = learner.trainer;
     TrainingLoop loop = new TrainingLoop(SETTINGS.withTrainingQueue(0), IDLE, "9_9");
     assertFalse(loop.pipelined());
+    assertTrue(Double.isNaN(loop.cpuSeconds()), "no thread of its own");
     List<TrainingLoop.Output> outputs = new ArrayList<>();
     for (Sample sample : ModelTrainerTest.samples(4, 23)) {
       loop.learn(learner, new TrainingRecord(sample, false), 100, 0, 0, 7);
