@@ -186,8 +186,8 @@ public final class BenchReport {
                 r.accuracy().passes()),
             f("%.1f%% of the time", 100 * warm.starvedShare()),
             "its queue empty (`mlp_training_starved_seconds_total`): Kafka's side held it up"
-                + " (polling, parsing, logging, a commit); the rest of the time it trained or the"
-                + " collector paused it");
+                + " (polling, parsing, logging, a commit); the rest of the time it trained, or was"
+                + " kept from a core or paused by the collector");
       }
       if (!Double.isNaN(warm.trainingCpuShare())) {
         row(

@@ -15,6 +15,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.apache.kafka.common.errors.InterruptException;
@@ -67,6 +68,9 @@ final class TrainingLoop implements TrainingQueue, AutoCloseable {
 
   /** Written by the stream thread only. */
   private volatile long fullNanos;
+
+  /** The training thread's CPU time as last read by {@link #cpuSeconds}; -1 before any. */
+  private final AtomicLong cpuNanos = new AtomicLong(-1);
 
   /**
    * @param idle how long a model's records must have stopped for it to publish at the next tick
@@ -289,7 +293,10 @@ final class TrainingLoop implements TrainingQueue, AutoCloseable {
     return fullNanos / 1e9;
   }
 
-  /** Read from the JVM ({@link ThreadMXBean#getThreadCpuTime}); NaN once the thread has ended. */
+  /**
+   * Read from the JVM ({@link ThreadMXBean#getThreadCpuTime}); once the thread has ended, the last
+   * value read, so that a counter built on it never goes back.
+   */
   @Override
   public double cpuSeconds() {
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -297,7 +304,8 @@ final class TrainingLoop implements TrainingQueue, AutoCloseable {
         thread != null && threads.isThreadCpuTimeSupported()
             ? threads.getThreadCpuTime(thread.getId())
             : -1;
-    return nanos < 0 ? Double.NaN : nanos / 1e9;
+    long latest = cpuNanos.accumulateAndGet(nanos, Math::max);
+    return latest < 0 ? Double.NaN : latest / 1e9;
   }
 
   /** Whether a thread trains (the queue is not 0). */

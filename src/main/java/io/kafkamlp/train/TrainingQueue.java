@@ -24,9 +24,9 @@ public interface TrainingQueue {
   double fullSeconds();
 
   /**
-   * Seconds of CPU the training thread has used, in all; NaN where the JVM cannot tell. With {@link
-   * #starvedSeconds} it splits the thread's time: the rest it was runnable with no core free, or
-   * stopped by the collector.
+   * Seconds of CPU the training thread has used, in all, never less than read before; NaN where the
+   * JVM cannot tell. With {@link #starvedSeconds} it splits the thread's time: the rest it was
+   * runnable with no core free, or stopped by the collector.
    */
   double cpuSeconds();
 }
