@@ -114,14 +114,6 @@ class MetricsSamplerTest {
     assertEquals(0.8, span.trainingCpuShare(), 1e-12);
   }
 
-  private static String trainingCpu(double first, double second) {
-    return "mlp_training_cpu_seconds_total{task=\"0_0\"} "
-        + first
-        + "\nmlp_training_cpu_seconds_total{task=\"0_1\"} "
-        + second
-        + "\n";
-  }
-
   @Test
   void shouldNotKnowTheWaitOfAPipelineTrainingOnItsStreamThread() {
     sampler.record(scrape(0), 1_000, 1);
@@ -132,11 +124,16 @@ class MetricsSamplerTest {
   }
 
   private static String starved(double first, double second) {
-    return "mlp_training_starved_seconds_total{task=\"0_0\"} "
-        + first
-        + "\nmlp_training_starved_seconds_total{task=\"0_1\"} "
-        + second
-        + "\n";
+    return twoTasks("mlp_training_starved_seconds_total", first, second);
+  }
+
+  private static String trainingCpu(double first, double second) {
+    return twoTasks("mlp_training_cpu_seconds_total", first, second);
+  }
+
+  /** Series {@code name} of tasks 0_0 and 0_1. */
+  private static String twoTasks(String name, double first, double second) {
+    return name + "{task=\"0_0\"} " + first + "\n" + name + "{task=\"0_1\"} " + second + "\n";
   }
 
   @Test

@@ -21,22 +21,38 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.concurrent.atomic.AtomicLong;
 import org.ejml.data.FMatrixRMaj;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class TrainingMetricsTest {
 
   private static final int BATCH = TestSamples.SPEC.batchSize();
 
+  private final AtomicLong clock = new AtomicLong();
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final TrainingMetrics metrics =
+      new TrainingMetrics(registry, registry.getPrometheusRegistry(), clock::get);
+
+  /** The default model's trainer, heard by {@link #metrics}, and its samples. */
+  private final ModelTrainer trainer =
+      new ModelTrainer("default", TestSamples.SPEC, TrainerSettings.defaults());
+
+  private final Iterator<Sample> samples = TestSamples.samples(10_000, 3).iterator();
+
+  @BeforeEach
+  void observe() {
+    trainer.observe(metrics);
+  }
+
+  @AfterEach
+  void close() {
+    registry.close();
+  }
+
   @Test
   void shouldInspectAModelsFirstStepThenAtMostOnceAnInterval() {
-    AtomicLong clock = new AtomicLong();
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    TrainingMetrics metrics =
-        new TrainingMetrics(registry, registry.getPrometheusRegistry(), clock::get);
-    ModelTrainer trainer =
-        new ModelTrainer("default", TestSamples.SPEC, TrainerSettings.defaults());
-    trainer.observe(metrics);
-    Iterator<Sample> samples = TestSamples.samples(10_000, 3).iterator();
     long every = TrainingMetrics.INSPECT_EVERY.toNanos();
 
     trainBatch(trainer, samples);
@@ -62,19 +78,10 @@ class TrainingMetricsTest {
     other.observe(metrics);
     trainBatch(other, TestSamples.samples(BATCH, 5).iterator());
     assertNotNull(other.model().lastInspection());
-    registry.close();
   }
 
   @Test
   void shouldCopyTheFirstLayerForTheWeightImageAtMostOnceAnInterval() {
-    AtomicLong clock = new AtomicLong();
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    TrainingMetrics metrics =
-        new TrainingMetrics(registry, registry.getPrometheusRegistry(), clock::get);
-    ModelTrainer trainer =
-        new ModelTrainer("default", TestSamples.SPEC, TrainerSettings.defaults());
-    trainer.observe(metrics);
-    Iterator<Sample> samples = TestSamples.samples(10_000, 3).iterator();
     assertNull(metrics.firstLayerWeights("default"));
 
     trainBatch(trainer, samples); // the first inspection copies at once
@@ -82,15 +89,14 @@ class TrainingMetricsTest {
     assertArrayEquals(weights(trainer), first.data);
 
     long interval = TrainingMetrics.WEIGHT_IMAGE_EVERY.toNanos();
-    inspectAt(interval - 1, trainer, samples, clock); // too soon: the image keeps the first copy
+    inspectAt(interval - 1); // too soon: the image keeps the first copy
     assertSame(first, metrics.firstLayerWeights("default"));
     assertFalse(Arrays.equals(weights(trainer), first.data), "training did not change weights");
 
-    inspectAt(interval - 1 + TrainingMetrics.INSPECT_EVERY.toNanos(), trainer, samples, clock);
+    inspectAt(interval - 1 + TrainingMetrics.INSPECT_EVERY.toNanos());
     FMatrixRMaj second = metrics.firstLayerWeights("default");
     assertNotSame(first, second);
     assertArrayEquals(weights(trainer), second.data);
-    registry.close();
   }
 
   /** A queue whose figures the test sets. */
@@ -138,8 +144,6 @@ class TrainingMetricsTest {
 
   @Test
   void shouldExposeEachTasksTrainingQueueWhileItIsOpen() {
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    TrainingMetrics metrics = new TrainingMetrics(registry, registry.getPrometheusRegistry());
     FixedQueue queue = new FixedQueue("0_0");
     metrics.onQueueOpened(queue);
     queue.queued = 17;
@@ -162,7 +166,6 @@ class TrainingMetricsTest {
     reopened.queued = 3;
     assertTrue(registry.scrape().contains("mlp_training_queue_records{task=\"0_0\"} 3.0"));
     assertEquals(3, registry.get("mlp.training.queue.records").gauge().value());
-    registry.close();
   }
 
   private static void trainBatch(ModelTrainer trainer, Iterator<Sample> samples) {
@@ -171,9 +174,10 @@ class TrainingMetricsTest {
     }
   }
 
-  /** Sets the clock to {@code nanos} and trains a batch, which is inspected. */
-  private static void inspectAt(
-      long nanos, ModelTrainer trainer, Iterator<Sample> samples, AtomicLong clock) {
+  /**
+   * Sets the clock to {@code nanos} and trains a batch of the default model, which is inspected.
+   */
+  private void inspectAt(long nanos) {
     clock.set(nanos);
     Inspection before = trainer.model().lastInspection();
     trainBatch(trainer, samples);
