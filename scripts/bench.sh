@@ -2,7 +2,8 @@
 # The performance benchmark of issue 5 in one go, on this machine:
 #   1. kernel: JMH TrainStepBenchmark (784-256-128-10 ReLU/softmax/Adam, float, SIMD on, one
 #      thread, and two as with --training-threads 2), batch 32 and 256, samples/s (JMH -rf
-#      json);
+#      json); 1b. the trainer without Kafka: JMH TrainerBenchmark (ModelTrainer.accept, 10%
+#      validation), training samples learned per second;
 #   2. peer: bench/pytorch_train_step.py, one thread, batch 32 and 256, when torch imports;
 #      otherwise it says how to get it (apt-get install python3-torch) and skips: nothing is
 #      installed here;
@@ -10,10 +11,12 @@
 #      binary), serving latency while training, the pipeline JVM's peak heap, one- and ten-pass
 #      accuracy; it merges 1 and 2 and writes the report;
 #   8. the kernel again (batch 32, one thread), right after the ten-pass run, appended to the
-#      report with the warm rate's ratio to it (the machine's speed drifts within the hour).
-# Writes target/bench/report.md and report.json (plus jmh.json, peer.json, bench.log and the runs'
-# logs under target/bench/work) and prints the markdown. About 15-17 minutes on a quiet 2-core
-# machine (serving is repeated, 2.7 minutes a run: 120 s of warm-up and 30 s measured);
+#      report with the warm rate's ratio to it (the machine's speed drifts within the hour), and
+#      the trainer of 1b against both kernel measurements and the warm rate against the trainer.
+# Writes target/bench/report.md and report.json (plus jmh.json, jmh-trainer.json, peer.json,
+# bench.log and the runs' logs under target/bench/work) and prints the markdown. About 16-18
+# minutes on a quiet 2-core machine (serving is repeated, 2.7 minutes a run: 120 s of warm-up and
+# 30 s measured);
 # --quick takes a few minutes and its numbers are not for reporting.
 #
 # Usage: scripts/bench.sh [--quick] [--repeats N] [--skip-build] [--out DIR] [-- BENCH OPTIONS...]
@@ -69,6 +72,15 @@ kernel() {
 
 say "1. kernel: JMH TrainStepBenchmark, float, batch 32 and 256, 1 and 2 threads"
 kernel "$out/jmh.json" 32,256 1,2 2 6
+
+# The trainer without Kafka: JMH TrainerBenchmark (ModelTrainer.accept of the default model, 10%
+# validation, in training samples learned per second), what the trainer's own work around the step
+# leaves of the kernel; reported with the kernel measured again (step 8).
+say "1b. the trainer without Kafka: JMH TrainerBenchmark"
+trainer_opts=(-f 2 -wi 3 -w 2 -i 5 -r 2)
+if [ "$quick" = 1 ]; then trainer_opts=(-f 1 -wi 1 -w 1 -i 2 -r 1); fi
+"$java" -jar target/benchmarks.jar 'TrainerBenchmark.accept' "${trainer_opts[@]}" -rf json \
+  -rff "$out/jmh-trainer.json" | tail -n 3 || echo "the trainer could not be measured"
 
 say "2. peer: PyTorch, one thread, batch 32 and 256"
 if "$PYTHON" -c 'import torch' 2>/dev/null; then
@@ -140,6 +152,33 @@ if steps is not None and warm["samples"] > 0:
     lines.append("| training steps in the warm half / this kernel's step | "
                  f"{step / (1e6 / kernel):.2f}x | {step:.1f} us per sample in the pipeline"
                  f" (`mlp_train_step_seconds`), {1e6 / kernel:.1f} us in this kernel |")
+try:
+    trainer_rates = []
+    for row in json.load(open(out + "/jmh-trainer.json")):
+        if row["benchmark"].endswith("TrainerBenchmark.accept"):
+            for fork in row["primaryMetric"]["rawData"]:
+                trainer_rates += fork
+except (OSError, ValueError):
+    trainer_rates = []
+if trainer_rates:
+    trainer = statistics.median(trainer_rates)
+    report["trainer"] = {"samplesPerSecond": trainer, "iterationSamplesPerSecond": trainer_rates,
+                         "perKernelAtTheStart": trainer / first if first else None,
+                         "perKernelAfter": trainer / kernel,
+                         "warmPerTrainer": warm["samples"] / warm["seconds"] / trainer
+                         if warm else None}
+    json.dump(report, open(out + "/report.json", "w"), indent=2)
+    lines += ["", "## The trainer without Kafka", "", "| measure | value | detail |",
+              "|---|---|---|",
+              "| trainer (JMH TrainerBenchmark: ModelTrainer.accept, 10% validation, no Kafka) | "
+              f"{trainer:,.0f} samples/s | median of {len(trainer_rates)} iterations, run after the"
+              " kernel of step 1; "
+              + (f"{trainer / first:.2f}x that kernel, " if first else "")
+              + f"{trainer / kernel:.2f}x the kernel measured right after the ten-pass run |"]
+    if warm:
+        lines.append("| end to end binary, warm / the trainer | "
+                     f"{warm['samples'] / warm['seconds'] / trainer:.2f}x | what Kafka's work"
+                     " leaves of the trainer's own rate |")
 text = "\n".join(lines) + "\n"
 open(out + "/report.md", "a").write(text)
 print(text)
