@@ -61,13 +61,22 @@ if [ "$skip_build" = 0 ]; then
   mvn -B -q -Pbench -DskipTests package
 fi
 
-# kernel FILE BATCHES THREADS FORKS LINES: JMH TrainStepBenchmark in float, results in FILE (-rf
-# json), the last LINES of its table printed; --quick: one short fork.
-kernel() {
-  local opts=(-f "$4" -wi 3 -w 2 -i 5 -r 2)
+# jmh FILE FORKS LINES BENCHMARK [JMH OPTIONS...]: FORKS forks of 5 iterations of 2 s (after 3 of
+# warm-up), results in FILE (-rf json), the last LINES of its table printed; --quick: one short
+# fork.
+jmh() {
+  local file=$1 forks=$2 lines=$3 benchmark=$4
+  shift 4
+  local opts=(-f "$forks" -wi 3 -w 2 -i 5 -r 2)
   if [ "$quick" = 1 ]; then opts=(-f 1 -wi 1 -w 1 -i 2 -r 1); fi
-  "$java" -jar target/benchmarks.jar 'TrainStepBenchmark.trainStep' -p precision=float \
-    -p batchSize="$2" -p threads="$3" "${opts[@]}" -rf json -rff "$1" | tail -n "$5"
+  "$java" -jar target/benchmarks.jar "$benchmark" "$@" "${opts[@]}" -rf json -rff "$file" \
+    | tail -n "$lines"
+}
+
+# kernel FILE BATCHES THREADS FORKS LINES: JMH TrainStepBenchmark in float.
+kernel() {
+  jmh "$1" "$4" "$5" 'TrainStepBenchmark.trainStep' -p precision=float -p batchSize="$2" \
+    -p threads="$3"
 }
 
 say "1. kernel: JMH TrainStepBenchmark, float, batch 32 and 256, 1 and 2 threads"
@@ -77,10 +86,7 @@ kernel "$out/jmh.json" 32,256 1,2 2 6
 # validation, in training samples learned per second), what the trainer's own work around the step
 # leaves of the kernel; reported with the kernel measured again (step 8).
 say "1b. the trainer without Kafka: JMH TrainerBenchmark"
-trainer_opts=(-f 2 -wi 3 -w 2 -i 5 -r 2)
-if [ "$quick" = 1 ]; then trainer_opts=(-f 1 -wi 1 -w 1 -i 2 -r 1); fi
-"$java" -jar target/benchmarks.jar 'TrainerBenchmark.accept' "${trainer_opts[@]}" -rf json \
-  -rff "$out/jmh-trainer.json" | tail -n 3 || echo "the trainer could not be measured"
+jmh "$out/jmh-trainer.json" 2 3 'TrainerBenchmark.accept' || echo "the trainer could not be measured"
 
 say "2. peer: PyTorch, one thread, batch 32 and 256"
 if "$PYTHON" -c 'import torch' 2>/dev/null; then
@@ -115,21 +121,31 @@ kernel "$out/jmh-after.json" 32 1 1 3 || echo "the kernel could not be measured 
 import json, statistics, sys
 
 out = sys.argv[1]
-rates = []
-for row in json.load(open(out + "/jmh-after.json")):
-    if row["benchmark"].endswith("TrainStepBenchmark.trainStep"):
-        batch = int(row["params"]["batchSize"])
-        for fork in row["primaryMetric"]["rawData"]:
-            rates += [rate * batch for rate in fork]
+
+
+def samples_per_second(file, benchmark):
+    """Every measured iteration of a JMH result file's rows of benchmark, in samples/s."""
+    rates = []
+    for row in json.load(open(file)):
+        if row["benchmark"].endswith(benchmark):
+            # TrainStepBenchmark: an op is a step of batchSize samples; TrainerBenchmark: a sample
+            per_op = int(row.get("params", {}).get("batchSize", 1))
+            for fork in row["primaryMetric"]["rawData"]:
+                rates += [rate * per_op for rate in fork]
+    return rates
+
+
+rates = samples_per_second(out + "/jmh-after.json", "TrainStepBenchmark.trainStep")
 kernel = statistics.median(rates)
 report = json.load(open(out + "/report.json"))
 first = next((k["samplesPerSecond"] for k in report.get("kernel", [])
               if k["batchSize"] == 32 and k["threads"] == 1), None)
 warm = (((report.get("accuracy") or {}).get("passes") or {}).get("warm")) or None
-ratio = warm["samples"] / warm["seconds"] / kernel if warm else None
+warm_rate = warm["samples"] / warm["seconds"] if warm else None
+ratio = warm_rate / kernel if warm else None
 # the warm target judged against the faster of the two measurements: the drift must not meet it
 faster = max(kernel, first) if first else kernel
-strict = warm["samples"] / warm["seconds"] / faster if warm else None
+strict = warm_rate / faster if warm else None
 steps = warm.get("stepSeconds") if warm else None
 report["kernelAfter"] = {"batchSize": 32, "threads": 1, "samplesPerSecond": kernel,
                          "iterationSamplesPerSecond": rates, "warmRatio": ratio,
@@ -153,11 +169,7 @@ if steps is not None and warm["samples"] > 0:
                  f"{step / (1e6 / kernel):.2f}x | {step:.1f} us per sample in the pipeline"
                  f" (`mlp_train_step_seconds`), {1e6 / kernel:.1f} us in this kernel |")
 try:
-    trainer_rates = []
-    for row in json.load(open(out + "/jmh-trainer.json")):
-        if row["benchmark"].endswith("TrainerBenchmark.accept"):
-            for fork in row["primaryMetric"]["rawData"]:
-                trainer_rates += fork
+    trainer_rates = samples_per_second(out + "/jmh-trainer.json", "TrainerBenchmark.accept")
 except (OSError, ValueError):
     trainer_rates = []
 if trainer_rates:
@@ -165,8 +177,7 @@ if trainer_rates:
     report["trainer"] = {"samplesPerSecond": trainer, "iterationSamplesPerSecond": trainer_rates,
                          "perKernelAtTheStart": trainer / first if first else None,
                          "perKernelAfter": trainer / kernel,
-                         "warmPerTrainer": warm["samples"] / warm["seconds"] / trainer
-                         if warm else None}
+                         "warmPerTrainer": warm_rate / trainer if warm else None}
     json.dump(report, open(out + "/report.json", "w"), indent=2)
     lines += ["", "## The trainer without Kafka", "", "| measure | value | detail |",
               "|---|---|---|",
@@ -177,7 +188,7 @@ if trainer_rates:
               + f"{trainer / kernel:.2f}x the kernel measured right after the ten-pass run |"]
     if warm:
         lines.append("| end to end binary, warm / the trainer | "
-                     f"{warm['samples'] / warm['seconds'] / trainer:.2f}x | what Kafka's work"
+                     f"{warm_rate / trainer:.2f}x | what Kafka's work"
                      " leaves of the trainer's own rate |")
 text = "\n".join(lines) + "\n"
 open(out + "/report.md", "a").write(text)

@@ -85,21 +85,27 @@ public class TrainStepBenchmark {
   private DMatrixRMaj x64;
   private DMatrixRMaj targets64;
 
+  /**
+   * The benchmarked model: today's defaults (784-256-128-10 ReLU, softmax, Adam 1e-3, seed 42),
+   * spelled out so that it stays the same if they change; {@code TrainerBenchmark} trains it too.
+   */
+  public static ModelSpec benchmarkedSpec(int batchSize) {
+    return ModelSpec.defaults()
+        .with(ModelSpec.LAYERS_CONFIG, "784,256,128,10")
+        .with(ModelSpec.ACTIVATION_CONFIG, "relu")
+        .with(ModelSpec.LOSS_CONFIG, "softmax")
+        .with(ModelSpec.OPTIMIZER_CONFIG, "adam")
+        .with(ModelSpec.LR_CONFIG, "1e-3")
+        .withSeed(42)
+        .withBatchSize(batchSize);
+  }
+
   /** Builds the seeded model and one batch of random inputs. */
   @Setup(Level.Trial)
   public void setUp() {
     // a thread-scoped state is set up and torn down on its benchmark thread: helpers bind to it
     kernels = KernelThreads.bind(threads, "jmh");
-    // Today's defaults, spelled out so that the benchmarked model stays the same if they change.
-    ModelSpec spec =
-        ModelSpec.defaults()
-            .with(ModelSpec.LAYERS_CONFIG, "784,256,128,10")
-            .with(ModelSpec.ACTIVATION_CONFIG, "relu")
-            .with(ModelSpec.LOSS_CONFIG, "softmax")
-            .with(ModelSpec.OPTIMIZER_CONFIG, "adam")
-            .with(ModelSpec.LR_CONFIG, "1e-3")
-            .withSeed(42)
-            .withBatchSize(batchSize);
+    ModelSpec spec = benchmarkedSpec(batchSize);
     model = Models.create(spec);
 
     Random random = new Random(7);

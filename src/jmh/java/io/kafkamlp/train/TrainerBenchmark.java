@@ -7,8 +7,8 @@
 package io.kafkamlp.train;
 
 import io.kafkamlp.data.SyntheticStream;
+import io.kafkamlp.nn.TrainStepBenchmark;
 import io.kafkamlp.sample.Sample;
-import io.kafkamlp.spec.ModelSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -57,23 +57,16 @@ public class TrainerBenchmark {
   private final List<Sample> samples = new ArrayList<>();
   private ModelTrainer trainer;
 
-  /** The seeded trainer of today's default model and the samples it cycles through. */
+  /** The seeded trainer of the kernel's model and the samples it cycles through. */
   @Setup(Level.Trial)
   public void setUp() {
     SyntheticStream stream = new SyntheticStream(784, 10, 42);
     for (int i = 0; i < SAMPLES; i++) {
       samples.add(stream.next());
     }
-    ModelSpec spec =
-        ModelSpec.defaults()
-            .with(ModelSpec.LAYERS_CONFIG, "784,256,128,10")
-            .with(ModelSpec.ACTIVATION_CONFIG, "relu")
-            .with(ModelSpec.LOSS_CONFIG, "softmax")
-            .with(ModelSpec.OPTIMIZER_CONFIG, "adam")
-            .with(ModelSpec.LR_CONFIG, "1e-3")
-            .withSeed(42)
-            .withBatchSize(32);
-    trainer = new ModelTrainer("default", spec, TrainerSettings.defaults());
+    trainer =
+        new ModelTrainer(
+            "default", TrainStepBenchmark.benchmarkedSpec(32), TrainerSettings.defaults());
   }
 
   /** Accepts every sample once, every tenth as validation data. */
