@@ -73,6 +73,10 @@ import java.util.Arrays;
  * (checked from the binary count before the array is read, and while streaming JSON: the parser
  * stops at the first element over the limit). {@link #parse} does not know the model: exact feature
  * counts and label ranges are checked by {@link SampleValidator}. Every method is thread-safe.
+ *
+ * <p>A well-formed JSON record of the common shape (no escapes, ASCII model name) is read in one
+ * pass by {@link JsonFastPath}, which gives the same sample bit for bit; anything else, every
+ * refused record included, by Jackson's streaming parser, which words the reasons.
  */
 public final class SampleCodec {
 
@@ -156,7 +160,8 @@ public final class SampleCodec {
               + " at byte offset "
               + i);
     }
-    return parseJson(value, limits.maxFeatures());
+    Sample common = JsonFastPath.read(value, i, limits.maxFeatures());
+    return common != null ? common : parseJson(value, limits.maxFeatures());
   }
 
   /**
@@ -274,7 +279,11 @@ public final class SampleCodec {
 
   // ---- JSON -------------------------------------------------------------------------------------
 
-  private static Sample parseJson(byte[] value, int maxCount) {
+  /**
+   * Reads a JSON record with Jackson's streaming parser; every refusal and its reason come from
+   * here.
+   */
+  static Sample parseJson(byte[] value, int maxCount) {
     String model = Sample.DEFAULT_MODEL;
     float[] features = null;
     TargetKind kind = TargetKind.NONE;
@@ -401,7 +410,7 @@ public final class SampleCodec {
     if (v != JsonToken.START_ARRAY) {
       throw reject(field + " must be an array of numbers, got " + describe(p, v));
     }
-    float[] buffer = SCRATCH.get();
+    float[] buffer = scratch();
     int n = 0;
     JsonToken t;
     while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
@@ -413,15 +422,29 @@ public final class SampleCodec {
         throw tooMany(field, maxCount);
       }
       if (n == buffer.length) {
-        buffer = Arrays.copyOf(buffer, (int) Math.min(2L * n, maxCount));
-        if (buffer.length <= SCRATCH_KEPT) {
-          SCRATCH.set(buffer);
-        }
+        buffer = growScratch(buffer, maxCount);
       }
       buffer[n] = readFinite(p, what, n);
       n++;
     }
     return n == 0 ? NO_VALUES : Arrays.copyOf(buffer, n);
+  }
+
+  /** This thread's buffer for reading a numeric array before one exact-size copy. */
+  static float[] scratch() {
+    return SCRATCH.get();
+  }
+
+  /**
+   * {@code buffer}, full, copied into one twice as long (at most {@code maxCount}); kept as this
+   * thread's scratch buffer unless it is very large.
+   */
+  static float[] growScratch(float[] buffer, int maxCount) {
+    float[] grown = Arrays.copyOf(buffer, (int) Math.min(2L * buffer.length, maxCount));
+    if (grown.length <= SCRATCH_KEPT) {
+      SCRATCH.set(grown);
+    }
+    return grown;
   }
 
   private static float readFinite(JsonParser p, String what, int index) throws IOException {
