@@ -37,6 +37,7 @@ public record Target(String name, String measured, String bar, Status status) {
     double kernel32 = r.kernelRate(32);
     double heapBar = heapBytes(r.setup().pipelineHeap());
     double heap = r.peakHeapUsed();
+    SampleFormat warmFormat = r.accuracy() == null ? SampleFormat.BINARY : r.accuracy().format();
     return List.of(
         ratio(
             "kernel / " + peerName(r) + ", batch 32",
@@ -44,26 +45,18 @@ public record Target(String name, String measured, String bar, Status status) {
             r.peerRate(32),
             1.0,
             ">= 1.0x (stretch 2x)"),
-        ratio(
-            "end to end binary / kernel batch 32, warm (second half of the "
-                + r.setup().accuracyPasses()
-                + "-pass run)",
-            r.warmRate(SampleFormat.BINARY),
-            kernel32,
-            0.8,
-            ">= 0.8x"),
-        ratio(
-            "end to end binary / kernel batch 32, one pass from a cold start",
-            r.endToEndRate(SampleFormat.BINARY),
-            kernel32,
-            0.8,
-            ">= 0.8x"),
-        ratio(
-            "end to end JSON / kernel batch 32, one pass from a cold start",
-            r.endToEndRate(SampleFormat.JSON),
-            kernel32,
-            0.6,
-            ">= 0.6x"),
+        endToEnd(
+            r,
+            warmFormat,
+            "warm (second half of the " + r.setup().accuracyPasses() + "-pass run)",
+            r.warmRate(warmFormat)),
+        endToEnd(
+            r,
+            SampleFormat.BINARY,
+            "one pass from a cold start",
+            r.endToEndRate(SampleFormat.BINARY)),
+        endToEnd(
+            r, SampleFormat.JSON, "one pass from a cold start", r.endToEndRate(SampleFormat.JSON)),
         serving(
             r,
             format(
@@ -94,6 +87,22 @@ public record Target(String name, String measured, String bar, Status status) {
 
   private static String peerName(BenchResults r) {
     return r.peer() == null || r.peer().name() == null ? "PyTorch" : r.peer().name();
+  }
+
+  /**
+   * An end-to-end rate in {@code format} against the one-thread kernel at batch 32: the issue asks
+   * 0.8x with binary input and 0.6x with JSON.
+   */
+  private static Target endToEnd(BenchResults r, SampleFormat format, String when, double rate) {
+    double bar = format == SampleFormat.BINARY ? 0.8 : 0.6;
+    return ratio(
+        format(
+            "end to end %s / kernel batch 32, %s",
+            format == SampleFormat.BINARY ? "binary" : "JSON", when),
+        rate,
+        r.kernelRate(32),
+        bar,
+        format(">= %.1fx", bar));
   }
 
   private static Target ratio(String name, double value, double base, double bar, String barText) {

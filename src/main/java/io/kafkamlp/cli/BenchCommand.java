@@ -124,10 +124,14 @@ final class BenchCommand implements Callable<Integer> {
               + " end-to-end binary rate of this run, else 1000).")
   Double servingTrainingRate;
 
-  @Option(
-      names = "--accuracy-passes",
-      description = "Passes of the accuracy run, in binary (default 10).")
+  @Option(names = "--accuracy-passes", description = "Passes of the accuracy run (default 10).")
   Integer accuracyPasses;
+
+  @Option(
+      names = "--accuracy-format",
+      description =
+          "Input format of the accuracy run, whose second half is the warm rate (default binary).")
+  String accuracyFormat = "binary";
 
   @Option(names = "--pipeline-heap", description = "-Xmx of the pipeline JVM (default 1g).")
   String pipelineHeap = "1g";
@@ -253,7 +257,7 @@ final class BenchCommand implements Callable<Integer> {
       }
     }
     if (parts.contains(Part.ACCURACY) && passes > 0) {
-      done.accuracy(new TrainingReplay(train, passes, SampleFormat.BINARY), test);
+      done.accuracy(new TrainingReplay(train, passes, SampleFormat.of(accuracyFormat)), test);
     }
   }
 

@@ -83,8 +83,12 @@ class BenchReportTest {
 
   /** The second half at 6,000 samples/s: 270,000 samples in 45 s, 27 s and 9 s of CPU. */
   private static EndToEnd.Run tenPasses(double accuracy) {
+    return tenPasses(SampleFormat.BINARY, accuracy);
+  }
+
+  private static EndToEnd.Run tenPasses(SampleFormat format, double accuracy) {
     return new EndToEnd.Run(
-        SampleFormat.BINARY,
+        format,
         10,
         540_000,
         100,
@@ -191,6 +195,23 @@ class BenchReportTest {
     assertTrue(md.contains("| peak heap of the pipeline (-Xmx1g) | 600 MiB | < 1 GiB | met |"), md);
     assertTrue(
         md.contains("| 10-pass test accuracy | 0.8860 | >= 0.885 (for 10 passes) | met |"), md);
+  }
+
+  @Test
+  void shouldJudgeAJsonManyPassRunAgainstTheJsonBar() {
+    // Given
+    BenchResults r = results(null, tenPasses(SampleFormat.JSON, 0.886));
+
+    // When
+    String md = BenchReport.markdown(r);
+
+    // Then
+    assertTrue(
+        md.contains(
+            "| end to end JSON / kernel batch 32, warm (second half of the 10-pass run) | 0.30x"
+                + " | >= 0.6x | not met |"),
+        md);
+    assertTrue(md.contains("| accuracy after 10 passes (json) | test 0.8860 |"), md);
   }
 
   @Test
