@@ -117,7 +117,7 @@ say "7b. warm with JSON input: the ten-pass run again, in JSON (kafka-mlp bench)
 json_passes=()
 if [ "$quick" = 1 ]; then json_passes=(--quick); fi
 "$java" --add-modules jdk.incubator.vector -jar target/kafka-mlp.jar bench --parts ACCURACY \
-  --accuracy-format json --out "$out/json-warm" ${json_passes[@]+"${json_passes[@]}"} \
+  --accuracy-format json --kernel-result "$out/jmh.json" --out "$out/json-warm" ${json_passes[@]+"${json_passes[@]}"} \
   > "$out/json-warm.log" 2>&1 || echo "the JSON ten-pass run failed (see $out/json-warm.log)"
 grep -h 'accuracy after' "$out/json-warm/report.md" 2>/dev/null || true
 

@@ -21,18 +21,19 @@ import java.util.Arrays;
  *
  * <p>Numbers: an integer token is converted as Jackson converts an {@code int} or {@code long}
  * ({@code (float) value}, so {@code -0} is {@code +0.0}); a token with a fraction or an exponent is
- * rounded once to the nearest float. The common case is exact in {@code double} arithmetic (at most
- * 2^53 as the decimal significand, a power of ten up to 10^22) and then rounded to float, which is
- * the nearest float unless the double lies exactly halfway between two floats; that case, and every
- * other number, goes to the parser Jackson itself uses ({@link NumberInput#parseFloat(String,
- * boolean)}).
+ * rounded once to the nearest float. The common case (a decimal significand of at most 2^53, a
+ * power of ten within 10^±22) is one double multiplication, within about two double ulps of the
+ * true value, then rounded to float: the nearest float unless the double lies within a few ulps of
+ * a float's halfway point. That case, and every other number, goes to the parser Jackson itself
+ * uses ({@link NumberInput#parseFloat(String, boolean)}). The digits are read eight at a time
+ * ({@link #leadingDigits}, {@link #digitsValue}).
  */
 final class JsonFastPath {
 
   /** JSON numbers longer than this are left to the full reader (Jackson limits them to 1,000). */
   private static final int MAX_NUMBER_CHARS = 100;
 
-  /** Significant decimal digits that surely fit a {@code long}. */
+  /** Decimal digits that surely fit a {@code long}. */
   private static final int MAX_LONG_DIGITS = 18;
 
   private static final long MAX_EXACT_DOUBLE_SIGNIFICAND = 1L << 53;
@@ -94,7 +95,10 @@ final class JsonFastPath {
   private final int maxCount;
   private int at;
 
-  /** The number being read: its first {@link #MAX_LONG_DIGITS} digits, and how many there are. */
+  /**
+   * The number being read: its digits' value while there are at most {@link #MAX_LONG_DIGITS}, and
+   * how many digits it has (leading zeros of a fraction included).
+   */
   private long significand;
 
   private int digits;
@@ -188,7 +192,7 @@ final class JsonFastPath {
     return at;
   }
 
-  /** Closes a string of printable ASCII without escapes: the offset of its closing quote. */
+  /** Closes a string of ASCII without control characters or escapes: its closing quote's offset. */
   private int stringEnd(int start) {
     while (true) {
       int c = next();
