@@ -13,14 +13,17 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * What reading and writing one Fashion-MNIST-like training record costs: 784 pixels scaled to [0,
- * 1] (about half of them 0, as in the data set) and a label. {@code parseJson} is {@link
+ * What reading and writing one Fashion-MNIST-like training record costs: 784 pixels (about half of
+ * them 0, as in the data set) and a label. {@code values}: {@code pixels}, the data set's 0 to 255
+ * as the bench and the demo send them ({@code 0.0}, {@code 37.0}, {@code 255.0} in JSON), or {@code
+ * scaled} to [0, 1] as a client might ({@code 0.14509805}). {@code parseJson} is {@link
  * SampleCodec#parse} on the JSON record (the fast path), {@code parseJsonFully} Jackson's reader
  * alone, {@code parseBinary} the binary record, {@code toJson} and {@code toBinary} the writers.
  * Average time per record.
@@ -36,6 +39,9 @@ public class SampleCodecBenchmark {
   private static final int FEATURES = 784;
   private static final int RECORDS = 64;
 
+  @Param({"pixels", "scaled"})
+  public String values;
+
   private final Sample[] samples = new Sample[RECORDS];
   private final byte[][] json = new byte[RECORDS][];
   private final byte[][] binary = new byte[RECORDS][];
@@ -48,7 +54,8 @@ public class SampleCodecBenchmark {
     for (int r = 0; r < RECORDS; r++) {
       float[] pixels = new float[FEATURES];
       for (int i = 0; i < FEATURES; i++) {
-        pixels[i] = random.nextBoolean() ? 0f : random.nextInt(1, 256) / 255f;
+        int pixel = random.nextBoolean() ? 0 : random.nextInt(1, 256);
+        pixels[i] = values.equals("scaled") ? pixel / 255f : pixel;
       }
       samples[r] =
           new Sample(
