@@ -32,12 +32,8 @@ class JsonFastPathTest {
     for (int i = 0; i < 2_000; i++) {
       byte[] record = SampleCodec.toJson(randomSample(random));
 
-      // When
-      Sample fast = JsonFastPath.read(record, 0, MAX_COUNT);
-
-      // Then
-      assertNotNull(fast, text(record));
-      assertEquals(SampleCodec.parseJson(record, MAX_COUNT), fast, text(record));
+      // When, Then
+      assertReadAsTheFullReaderDoes(record);
     }
   }
 
@@ -93,12 +89,8 @@ class JsonFastPathTest {
     byte[] record =
         bytes("{\"features\": [" + number + ", " + number + "], \"target\": " + number + "}");
 
-    // When
-    Sample fast = JsonFastPath.read(record, 0, MAX_COUNT);
-
-    // Then
-    assertNotNull(fast, number);
-    assertEquals(SampleCodec.parseJson(record, MAX_COUNT), fast, number);
+    // When, Then
+    assertReadAsTheFullReaderDoes(record);
   }
 
   @Test
@@ -113,12 +105,8 @@ class JsonFastPathTest {
       }
       byte[] record = bytes(json.append("]}").toString());
 
-      // When
-      Sample fast = JsonFastPath.read(record, 0, MAX_COUNT);
-
-      // Then
-      assertNotNull(fast, text(record));
-      assertEquals(SampleCodec.parseJson(record, MAX_COUNT), fast, text(record));
+      // When, Then
+      assertReadAsTheFullReaderDoes(record);
     }
   }
 
@@ -219,6 +207,13 @@ class JsonFastPathTest {
   }
 
   // ---- helpers ----------------------------------------------------------------------------------
+
+  /** The fast path reads {@code record}, to the full reader's sample. */
+  private static void assertReadAsTheFullReaderDoes(byte[] record) {
+    Sample fast = JsonFastPath.read(record, 0, MAX_COUNT);
+    assertNotNull(fast, text(record));
+    assertEquals(SampleCodec.parseJson(record, MAX_COUNT), fast, text(record));
+  }
 
   /** A sample of any kind whose values are written in the shortest form that reads back. */
   private static Sample randomSample(SplittableRandom random) {
