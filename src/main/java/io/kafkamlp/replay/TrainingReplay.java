@@ -88,8 +88,8 @@ public final class TrainingReplay {
   /**
    * Sends every record at full speed with {@link ReplayClients#bulkProducer} and returns once all
    * are acknowledged. Each sample is encoded when it is first sent, as a client encodes an event
-   * once; later passes send the same bytes again (held in memory for them: about 6 KB a sample in
-   * JSON, 3 KB in binary, for Fashion-MNIST).
+   * once; later passes send the same bytes again (held in memory for them: about 3.8 KB a
+   * Fashion-MNIST sample in JSON, 3.2 KB in binary).
    *
    * @param clientConfig base client properties: the bootstrap servers and connection settings
    * @throws org.apache.kafka.common.KafkaException if the producer fails
