@@ -64,7 +64,6 @@ final class JsonFastPath {
   private static final byte[] TARGET = ascii("target");
   private static final byte[] TARGETS = ascii("targets");
   private static final byte[] MODEL = ascii("model");
-  private static final float[] NO_VALUES = new float[0];
 
   static {
     double p = 1;
@@ -131,7 +130,7 @@ final class JsonFastPath {
     boolean modelSeen = false;
     float[] features = null;
     TargetKind kind = TargetKind.NONE;
-    float[] targets = NO_VALUES;
+    float[] targets = SampleCodec.NO_VALUES;
     boolean targetSeen = false;
     skipWhitespace();
     if (peek() != '}') {
@@ -210,7 +209,7 @@ final class JsonFastPath {
     expect('[');
     skipWhitespace();
     if (tryConsume(']')) {
-      return NO_VALUES;
+      return SampleCodec.NO_VALUES;
     }
     float[] buffer = SampleCodec.scratch();
     int n = 0;
@@ -234,7 +233,7 @@ final class JsonFastPath {
     expect('[');
     skipWhitespace();
     if (tryConsume(']')) {
-      return NO_VALUES;
+      return SampleCodec.NO_VALUES;
     }
     float[] labels = new float[4];
     int n = 0;
@@ -244,7 +243,7 @@ final class JsonFastPath {
         throw GIVE_UP;
       }
       if (n == labels.length) {
-        labels = Arrays.copyOf(labels, (int) Math.min(2L * n, maxCount));
+        labels = SampleCodec.doubled(labels, maxCount);
       }
       labels[n++] = label();
       skipWhitespace();

@@ -92,7 +92,9 @@ public final class SampleCodec {
   private static final int CLIP = 64;
   private static final int MAX_REASON = 400;
   private static final int SCRATCH_KEPT = 1 << 16;
-  private static final float[] NO_VALUES = new float[0];
+
+  /** The values of an empty array; shared, never written. */
+  static final float[] NO_VALUES = new float[0];
 
   private static final String FEATURES = "features";
   private static final String LABEL = "label";
@@ -440,11 +442,16 @@ public final class SampleCodec {
    * thread's scratch buffer unless it is very large.
    */
   static float[] growScratch(float[] buffer, int maxCount) {
-    float[] grown = Arrays.copyOf(buffer, (int) Math.min(2L * buffer.length, maxCount));
+    float[] grown = doubled(buffer, maxCount);
     if (grown.length <= SCRATCH_KEPT) {
       SCRATCH.set(grown);
     }
     return grown;
+  }
+
+  /** {@code values}, full, copied into an array twice as long, but at most {@code maxCount}. */
+  static float[] doubled(float[] values, int maxCount) {
+    return Arrays.copyOf(values, (int) Math.min(2L * values.length, maxCount));
   }
 
   private static float readFinite(JsonParser p, String what, int index) throws IOException {
@@ -474,7 +481,7 @@ public final class SampleCodec {
         throw tooMany(LABELS, maxCount);
       }
       if (n == labels.length) {
-        labels = Arrays.copyOf(labels, (int) Math.min(2L * n, maxCount));
+        labels = doubled(labels, maxCount);
       }
       labels[n] = readLabel(p, t, n);
       n++;
