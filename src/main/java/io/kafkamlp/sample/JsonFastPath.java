@@ -26,12 +26,25 @@ import java.util.Arrays;
  * true value, then rounded to float: the nearest float unless the double lies within a few ulps of
  * a float's halfway point. That case, and every other number, goes to the parser Jackson itself
  * uses ({@link NumberInput#parseFloat(String, boolean)}). The digits are read eight at a time
- * ({@link #leadingDigits}, {@link #digitsValue}).
+ * ({@link #leadingDigits}, {@link #digitsValue}). In an array, a number of at most seven bytes (a
+ * pixel's {@code 255.0}, a standardized {@code -1.25}) is measured and read from the one word that
+ * holds it ({@link #shortNumber}), a longer decimal a word of digits at a time ({@link
+ * #longerNumber}); what neither vouches for goes through {@link #number}.
  */
 final class JsonFastPath {
 
   /** JSON numbers longer than this are left to the full reader (Jackson limits them to 1,000). */
   private static final int MAX_NUMBER_CHARS = 100;
+
+  /**
+   * Bytes a record must hold from a number's start for {@link #shortNumber} and {@link
+   * #longerNumber} to read it: a sign, seven integer digits, a point, 15 fraction digits and the
+   * byte after them, in whole words.
+   */
+  private static final int SHORT_NUMBER_SLACK = 1 + 3 * Long.BYTES + 1;
+
+  /** The most digits {@link #longerNumber} reads into one significand: below 10^15 < 2^53. */
+  private static final int MAX_SHORT_SIGNIFICAND_DIGITS = 15;
 
   /** Decimal digits that surely fit a {@code long}. */
   private static final int MAX_LONG_DIGITS = 18;
@@ -43,11 +56,14 @@ final class JsonFastPath {
   /** The doubles nearest 10^-e, {@code 1 / 10^e} rounded once. */
   private static final double[] NEGATIVE_POWERS_OF_TEN = new double[MAX_EXACT_POWER_OF_TEN + 1];
 
-  private static final long[] LONG_POWERS_OF_TEN = new long[Long.BYTES + 1];
+  private static final long[] LONG_POWERS_OF_TEN = new long[2 * Long.BYTES];
 
   /** Eight bytes of the record at once, as a little-endian long (the first byte lowest). */
   private static final VarHandle LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+  /** The top bit of every byte of a word. */
+  private static final long HIGH_BITS = 0x8080808080808080L;
 
   /** The bits of a double below a float's significand: 52 - 23. */
   private static final long BELOW_FLOAT_SIGNIFICAND = (1L << 29) - 1;
@@ -73,7 +89,7 @@ final class JsonFastPath {
       p *= 10;
     }
     long q = 1;
-    for (int e = 0; e <= Long.BYTES; e++) {
+    for (int e = 0; e < LONG_POWERS_OF_TEN.length; e++) {
       LONG_POWERS_OF_TEN[e] = q;
       q *= 10;
     }
@@ -213,19 +229,176 @@ final class JsonFastPath {
     }
     float[] buffer = SampleCodec.scratch();
     int n = 0;
-    do {
-      skipWhitespace();
+    while (true) {
       if (n == maxCount) {
         throw GIVE_UP;
       }
       if (n == buffer.length) {
         buffer = SampleCodec.growScratch(buffer, maxCount);
       }
-      buffer[n++] = number();
-      skipWhitespace();
-    } while (tryConsume(','));
-    expect(']');
+      float value = shortNumber();
+      if (value != value) { // NaN: not a short number
+        value = longerNumber();
+        if (value != value) {
+          skipWhitespace();
+          value = number();
+        }
+      }
+      buffer[n++] = value;
+      int c = at < in.length ? in[at] : -1;
+      if (c == ',') {
+        at++;
+      } else if (c == ']') {
+        at++;
+        break;
+      } else {
+        skipWhitespace();
+        if (!tryConsume(',')) {
+          expect(']');
+          break;
+        }
+      }
+    }
     return Arrays.copyOf(buffer, n);
+  }
+
+  /**
+   * The common number of a features array, from the one word that holds it whole: an optional
+   * minus, integer digits without a leading zero, optionally a point and fraction digits, all in at
+   * most seven bytes, then a byte that continues no number ({@code ,} or {@code ]} as a rule). The
+   * token's length comes from classifying the eight bytes at once, so the next number's start is
+   * known a few operations after this one's load: the numbers of an array are read almost
+   * independently of each other rather than one byte after another. A longer token goes to {@link
+   * #longerNumber}.
+   *
+   * @return the value as {@link #number} reads it, {@link #at} left after the token; or NaN (which
+   *     no finite number reads as), {@link #at} left alone, for anything else
+   */
+  private float shortNumber() {
+    int p = at;
+    if (p + SHORT_NUMBER_SLACK > in.length) {
+      return Float.NaN;
+    }
+    long word = (long) LONGS.get(in, p);
+    long ascii = ~word & HIGH_BITS;
+    long low = word & ~HIGH_BITS;
+    // exact per byte, no carry crossing bytes: 0x30 <= b < 0x3A, and b == '.'
+    long digit = (low + 0x5050505050505050L) & ~(low + 0x4646464646464646L) & ascii;
+    long notPoint = low ^ 0x2E2E2E2E2E2E2E2EL;
+    long point = ~((notPoint + ~HIGH_BITS) | notPoint) & ascii;
+    int sign = (word & 0xFF) == '-' ? 1 : 0;
+    long terminators = ~(digit | point | sign << 7) & HIGH_BITS;
+    if (terminators == 0) {
+      return Float.NaN; // eight bytes or more: longerNumber's
+    }
+    int length = Long.numberOfTrailingZeros(terminators) >>> 3;
+    float value = shortToken(word, sign, length, point & ((1L << (Byte.SIZE * length)) - 1));
+    if (value == value) {
+      at = p + length;
+    }
+    return value;
+  }
+
+  /**
+   * The value of the token {@link #shortNumber} found, NaN when it is not one it vouches for.
+   *
+   * @param word the eight bytes from the token's start
+   * @param sign 1 after a minus, else 0
+   * @param length the token's length in bytes, 0 to 7, a byte that is no digit nor point after it
+   * @param points the top bits of the token's bytes that are points
+   */
+  private static float shortToken(long word, int sign, int length, long points) {
+    int terminator = (int) (word >>> (Byte.SIZE * length)) & 0xFF;
+    int pointAt = points == 0 ? length : Long.numberOfTrailingZeros(points) >>> 3;
+    int integerDigits = pointAt - sign;
+    if (integerDigits <= 0
+        || (integerDigits > 1 && ((word >>> (Byte.SIZE * sign)) & 0xFF) == '0')
+        || (points & (points - 1)) != 0
+        || pointAt == length - 1
+        || terminator == 'e'
+        || terminator == 'E') {
+      return Float.NaN;
+    }
+    long integer = digitsValue(word >>> (Byte.SIZE * sign), integerDigits);
+    if (points == 0) {
+      return sign != 0 ? -integer : integer;
+    }
+    int fractionDigits = length - pointAt - 1;
+    long digitValue =
+        integer * LONG_POWERS_OF_TEN[fractionDigits]
+            + digitsValue(word >>> (Byte.SIZE * (pointAt + 1)), fractionDigits);
+    return shortDecimal(sign != 0, digitValue, fractionDigits);
+  }
+
+  /**
+   * {@link #shortNumber}'s case of a token of eight bytes or more: up to seven integer digits
+   * without a leading zero, optionally a point and up to 15 fraction digits (as a float's shortest
+   * decimal in [0, 1) often has), at most 15 digits that count in all, read a word at a time.
+   */
+  private float longerNumber() {
+    int p = at;
+    if (p + SHORT_NUMBER_SLACK > in.length) {
+      return Float.NaN;
+    }
+    boolean negative = in[p] == '-';
+    if (negative) {
+      p++;
+    }
+    long word = (long) LONGS.get(in, p);
+    int integerDigits = leadingDigits(word);
+    if (integerDigits == 0
+        || integerDigits == Long.BYTES
+        || (integerDigits > 1 && (word & 0xFF) == '0')
+        || ((word >>> (Byte.SIZE * integerDigits)) & 0xFF) != '.') {
+      return Float.NaN; // an integer this long is number()'s
+    }
+    long integer = digitsValue(word, integerDigits);
+    p += integerDigits + 1;
+    long fractionWord = (long) LONGS.get(in, p);
+    int fractionDigits = leadingDigits(fractionWord);
+    if (fractionDigits == 0) {
+      return Float.NaN;
+    }
+    long fraction = digitsValue(fractionWord, fractionDigits);
+    if (fractionDigits == Long.BYTES) {
+      long moreWord = (long) LONGS.get(in, p + Long.BYTES);
+      int more = leadingDigits(moreWord);
+      if (more == Long.BYTES) {
+        return Float.NaN;
+      }
+      fraction =
+          fraction * LONG_POWERS_OF_TEN[more] + (more == 0 ? 0 : digitsValue(moreWord, more));
+      fractionDigits += more;
+    }
+    p += fractionDigits;
+    int after = in[p];
+    if ((integer != 0 && integerDigits + fractionDigits > MAX_SHORT_SIGNIFICAND_DIGITS)
+        || after == '.'
+        || after == 'e'
+        || after == 'E') {
+      return Float.NaN;
+    }
+    float value =
+        shortDecimal(
+            negative, integer * LONG_POWERS_OF_TEN[fractionDigits] + fraction, fractionDigits);
+    if (value == value) {
+      at = p;
+    }
+    return value;
+  }
+
+  /**
+   * The nearest float to {@code ±digitValue / 10^fractionDigits} for a value below 10^15 (exact in
+   * a double), as {@link #decimal} computes it; NaN where {@link #decimal} would read the token
+   * again.
+   */
+  private static float shortDecimal(boolean negative, long digitValue, int fractionDigits) {
+    double d = digitValue * NEGATIVE_POWERS_OF_TEN[fractionDigits];
+    long belowFloat = Double.doubleToRawLongBits(d) & BELOW_FLOAT_SIGNIFICAND;
+    if (Math.abs(belowFloat - HALFWAY) <= GUARD || (d != 0 && d < Float.MIN_NORMAL)) {
+      return Float.NaN;
+    }
+    return (float) (negative ? -d : d);
   }
 
   /** An array of at most {@code maxCount} labels. */
