@@ -311,12 +311,14 @@ final class JsonFastPath {
     int terminator = (int) (word >>> (Byte.SIZE * length)) & 0xFF;
     int pointAt = points == 0 ? length : Long.numberOfTrailingZeros(points) >>> 3;
     int integerDigits = pointAt - sign;
+    // one branch, taken only for what it does not read: | not ||, as the digit counts of a
+    // features array vary from one number to the next unpredictably
     if (integerDigits <= 0
-        || (integerDigits > 1 && ((word >>> (Byte.SIZE * sign)) & 0xFF) == '0')
-        || (points & (points - 1)) != 0
-        || pointAt == length - 1
-        || terminator == 'e'
-        || terminator == 'E') {
+        | (integerDigits > 1 & ((word >>> (Byte.SIZE * sign)) & 0xFF) == '0')
+        | (points & (points - 1)) != 0
+        | pointAt == length - 1
+        | terminator == 'e'
+        | terminator == 'E') {
       return Float.NaN;
     }
     long integer = digitsValue(word >>> (Byte.SIZE * sign), integerDigits);
@@ -389,13 +391,14 @@ final class JsonFastPath {
 
   /**
    * The nearest float to {@code ±digitValue / 10^fractionDigits} for a value below 10^15 (exact in
-   * a double), as {@link #decimal} computes it; NaN where {@link #decimal} would read the token
-   * again.
+   * a double) and at most 15 fraction digits, as {@link #decimal} computes it; NaN where {@link
+   * #decimal} would read the token again. Its value is 0 or at least 10^-15, so never below {@link
+   * Float#MIN_NORMAL}, the other case {@link #decimal} defers.
    */
   private static float shortDecimal(boolean negative, long digitValue, int fractionDigits) {
     double d = digitValue * NEGATIVE_POWERS_OF_TEN[fractionDigits];
     long belowFloat = Double.doubleToRawLongBits(d) & BELOW_FLOAT_SIGNIFICAND;
-    if (Math.abs(belowFloat - HALFWAY) <= GUARD || (d != 0 && d < Float.MIN_NORMAL)) {
+    if (Math.abs(belowFloat - HALFWAY) <= GUARD) {
       return Float.NaN;
     }
     return (float) (negative ? -d : d);
