@@ -8,13 +8,20 @@ package io.kafkamlp.sample;
  * <p>A binary record is labeled when its kind byte is LABEL, LABELS or TARGETS. A JSON record is
  * labeled when its top-level object has a key spelled {@code label}, {@code labels}, {@code target}
  * or {@code targets} without escapes; values are skipped by bracket and string structure only,
- * iteratively, so that no nesting depth can overflow the stack.
+ * iteratively, so that no nesting depth can overflow the stack. A record that ends as the codec
+ * writes a labeled sample ({@code ...],"label":3}}) is told from its last bytes alone.
  *
  * <p>The answer is one-sided by design: {@code true} only when {@link SampleCodec#parse} would
  * either return a labeled sample or refuse the record (whose fate the trainer decides), so a caller
  * may drop such records; {@code false} means "parse it to know".
  */
 public final class SamplePeek {
+
+  /** How {@link SampleCodec#toJson} writes a label member after the features: {@code ,"label":}. */
+  private static final byte[] LABEL_MEMBER = {',', '"', 'l', 'a', 'b', 'e', 'l', '"', ':'};
+
+  /** The most digits of a label read from a record's end. */
+  private static final int MAX_TAIL_LABEL_DIGITS = 9;
 
   private SamplePeek() {}
 
@@ -30,7 +37,46 @@ public final class SamplePeek {
     if (SampleCodec.isBinary(value)) {
       return value.length >= 4 && value[3] >= 1 && value[3] <= 3;
     }
-    return new Scan(value).labeledObject();
+    return endsWithLabel(value) || new Scan(value).labeledObject();
+  }
+
+  /**
+   * Whether the record ends as {@link SampleCodec#toJson} ends a labeled sample, {@code
+   * ,"label":3}} (then whitespace), read from the end without scanning the features before it. In
+   * valid JSON those bytes can only be the last member of the top-level object: the final brace
+   * closes the object, no string can hold the digits before it, and the quote that opens {@code
+   * "label"} follows a comma, so it is not escaped. So either the record is valid and the parser
+   * returns a labeled sample, or it refuses the record: the one-sided answer the class promises.
+   */
+  private static boolean endsWithLabel(byte[] text) {
+    int i = text.length - 1;
+    while (i >= 0 && SampleCodec.isWhitespace(text[i])) {
+      i--;
+    }
+    if (i < 0 || text[i] != '}') {
+      return false;
+    }
+    int digitsEnd = i;
+    i--;
+    while (i >= 0 && text[i] >= '0' && text[i] <= '9' && digitsEnd - i <= MAX_TAIL_LABEL_DIGITS) {
+      i--;
+    }
+    if (i == digitsEnd - 1 || i >= 0 && text[i] >= '0' && text[i] <= '9') {
+      return false; // no digits, or more than a label has
+    }
+    if (i >= 0 && text[i] == '-') {
+      i--;
+    }
+    int memberStart = i - LABEL_MEMBER.length + 1;
+    if (memberStart < 0) {
+      return false;
+    }
+    for (int k = 0; k < LABEL_MEMBER.length; k++) {
+      if (text[memberStart + k] != LABEL_MEMBER[k]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** One pass over a JSON text; every method returns -1 when the text is not as expected. */

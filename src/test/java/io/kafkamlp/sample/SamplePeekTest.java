@@ -57,11 +57,25 @@ class SamplePeekTest {
     assertFalse(peek("{}"));
     assertFalse(peek("[\"label\"]"));
     assertFalse(peek("{\"features\":[1,2"));
-    assertFalse(peek("{\"features\" [1],\"label\":1}"));
+    assertFalse(peek("{\"features\" [1],\"label\":1,\"x\":2}"));
     assertFalse(SamplePeek.isLabeled(null));
     assertFalse(SamplePeek.isLabeled(new byte[0]));
     assertFalse(SamplePeek.isLabeled(new byte[] {'K', 'S', 1}));
     assertFalse(SamplePeek.isLabeled(new byte[] {'K', 'S', 1, 9}));
+  }
+
+  @Test
+  void readsALabelThatEndsTheRecordFromItsLastBytes() {
+    // the scan could not get past this features array; the record's end alone tells
+    String unscannable = "{\"features\":[" + "[".repeat(10) + "1,2,3";
+    assertFalse(peek(unscannable + "]}"));
+    assertTrue(peek(unscannable + ",\"label\":7} \n"));
+    assertTrue(peek(unscannable + ",\"label\":-123456789}"));
+    assertFalse(peek(unscannable + ",\"label\":1234567890}"), "more digits than a label has");
+    assertFalse(peek(unscannable + ",\"label\":}"));
+    assertFalse(peek(unscannable + "\\\"label\":7}"), "an escaped quote");
+    assertFalse(peek(unscannable + ",\"label\":7}}"));
+    assertFalse(peek("\"label\":7}"));
   }
 
   @Test
