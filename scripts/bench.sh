@@ -125,8 +125,8 @@ say "8. kernel again, right after the Kafka runs: JMH TrainStepBenchmark, batch 
 # The machine's speed can drift by a third within the hour, and the kernel of step 1 ran some ten
 # minutes before the ten-pass runs, the last of the Kafka runs: this one is measured right after
 # them. Appended to the report as a section of its own, with the warm rates' ratios to it, the warm
-# targets judged against the faster of the two measurements, and the pipeline's step time against
-# it.
+# targets judged against the fastest kernel the run showed evidence of (below), and the pipeline's
+# step time against it.
 kernel "$out/jmh-after.json" 32 1 1 3 || echo "the kernel could not be measured again"
 "$PYTHON" - "$out" <<'PY_AFTER' || echo "the kernel measured after could not be added to the report"
 import json, statistics, sys
@@ -166,13 +166,34 @@ warm = warm_half(report)
 warm_rate = warm["samples"] / warm["seconds"] if warm else None
 json_rate = json_warm["samples"] / json_warm["seconds"] if json_warm else None
 ratio = warm_rate / kernel if warm else None
-# the warm targets judged against the faster of the two measurements: the drift must not meet them
-faster = max(kernel, first) if first else kernel
-strict = warm_rate / faster if warm else None
 steps = warm.get("stepSeconds") if warm else None
+try:
+    trainer_rates = samples_per_second(out + "/jmh-trainer.json", "TrainerBenchmark.accept")
+except (OSError, ValueError):
+    trainer_rates = []
+trainer = statistics.median(trainer_rates) if trainer_rates else None
+
+
+def step_rate(half):
+    """Samples/s of a warm half's own training steps, or None."""
+    seconds = half.get("stepSeconds") if half else None
+    return half["samples"] / seconds if seconds else None
+
+
+# The warm targets are judged against the fastest kernel this run showed evidence of: either kernel
+# measurement, the trainer (the step and more work besides, so the kernel is at least as fast) and
+# the ten-pass runs' own steps. The machine's speed drifts by up to a third within the hour; a
+# kernel measured while it was slow must not meet the targets.
+evidence = {"the kernel at the start": first, "the kernel after": kernel, "the trainer": trainer,
+            "the binary warm half's own steps": step_rate(warm),
+            "the JSON warm half's own steps": step_rate(json_warm)}
+fastest_name, faster = max(((name, rate) for name, rate in evidence.items() if rate),
+                           key=lambda item: item[1])
+strict = warm_rate / faster if warm else None
 report["kernelAfter"] = {"batchSize": 32, "threads": 1, "samplesPerSecond": kernel,
                          "iterationSamplesPerSecond": rates, "warmRatio": ratio,
-                         "warmRatioAgainstTheFasterKernel": strict}
+                         "warmRatioAgainstTheFasterKernel": strict,
+                         "fasterKernel": {"samplesPerSecond": faster, "from": fastest_name}}
 if json_warm:
     report["jsonWarm"] = dict(json_warm, samplesPerSecond=json_rate,
                               perKernelAtTheStart=json_rate / first if first else None,
@@ -188,14 +209,17 @@ lines = ["", "## The kernel again, right after the Kafka runs", "",
 if ratio is not None:
     lines.append("| end to end binary, warm (second half of the ten-pass run) / this kernel | "
                  f"{ratio:.2f}x | the ten-pass run ended just before it; target >= 0.8x |")
-    lines.append("| end to end binary, warm / the faster of the two kernel measurements | "
-                 f"{strict:.2f}x | target >= 0.8x: **{'met' if strict >= 0.8 else 'not met'}**;"
-                 " judged against the faster, so that the machine's drift cannot meet it |")
+    lines.append("| the fastest kernel the run showed | "
+                 f"{faster:,.0f} samples/s | from {fastest_name}; of the two kernel measurements,"
+                 " the trainer (the step and more besides) and the ten-pass runs' own steps,"
+                 " so that the machine's drift cannot meet the targets |")
+    lines.append("| end to end binary, warm / the fastest kernel | "
+                 f"{strict:.2f}x | target >= 0.8x: **{'met' if strict >= 0.8 else 'not met'}** |")
 if json_warm:
     lines.append("| end to end JSON, warm (second half of the ten-pass run in JSON, step 7b) | "
                  f"{json_rate:,.0f} samples/s | "
                  + (f"{json_rate / first:.2f}x the kernel at the start, " if first else "")
-                 + f"{json_rate / kernel:.2f}x this kernel; against the faster, "
+                 + f"{json_rate / kernel:.2f}x this kernel; against the fastest, "
                  f"{json_rate / faster:.2f}x: target >= 0.6x: "
                  f"**{'met' if json_rate / faster >= 0.6 else 'not met'}** |")
 if steps is not None and warm["samples"] > 0:
@@ -203,12 +227,7 @@ if steps is not None and warm["samples"] > 0:
     lines.append("| training steps in the warm half / this kernel's step | "
                  f"{step / (1e6 / kernel):.2f}x | {step:.1f} us per sample in the pipeline"
                  f" (`mlp_train_step_seconds`), {1e6 / kernel:.1f} us in this kernel |")
-try:
-    trainer_rates = samples_per_second(out + "/jmh-trainer.json", "TrainerBenchmark.accept")
-except (OSError, ValueError):
-    trainer_rates = []
 if trainer_rates:
-    trainer = statistics.median(trainer_rates)
     report["trainer"] = {"samplesPerSecond": trainer, "iterationSamplesPerSecond": trainer_rates,
                          "perKernelAtTheStart": trainer / first if first else None,
                          "perKernelAfter": trainer / kernel,

@@ -46,17 +46,22 @@ public record Target(String name, String measured, String bar, Status status) {
             1.0,
             ">= 1.0x (stretch 2x)"),
         endToEnd(
-            r,
             warmFormat,
-            "warm (second half of the " + r.setup().accuracyPasses() + "-pass run)",
-            r.warmRate(warmFormat)),
+            "kernel batch 32 (or the run's own steps, if faster), warm (second half of the "
+                + r.setup().accuracyPasses()
+                + "-pass run)",
+            r.warmRate(warmFormat),
+            warmReference(r)),
         endToEnd(
-            r,
             SampleFormat.BINARY,
-            "one pass from a cold start",
-            r.endToEndRate(SampleFormat.BINARY)),
+            "kernel batch 32, one pass from a cold start",
+            r.endToEndRate(SampleFormat.BINARY),
+            kernel32),
         endToEnd(
-            r, SampleFormat.JSON, "one pass from a cold start", r.endToEndRate(SampleFormat.JSON)),
+            SampleFormat.JSON,
+            "kernel batch 32, one pass from a cold start",
+            r.endToEndRate(SampleFormat.JSON),
+            kernel32),
         serving(
             r,
             format(
@@ -90,17 +95,29 @@ public record Target(String name, String measured, String bar, Status status) {
   }
 
   /**
-   * An end-to-end rate in {@code format} against the one-thread kernel at batch 32: the issue asks
-   * 0.8x with binary input and 0.6x with JSON.
+   * What the warm rate is judged against: the one-thread kernel at batch 32, or the rate of the
+   * many-pass run's own training steps in its warm half ({@code mlp_train_step_seconds}) when that
+   * is faster. The machine's speed drifts by up to a third within the hour; a kernel measured while
+   * it was slow must not meet the target for a pipeline whose steps ran faster meanwhile.
    */
-  private static Target endToEnd(BenchResults r, SampleFormat format, String when, double rate) {
+  static double warmReference(BenchResults r) {
+    double kernel = r.kernelRate(32);
+    MetricsSampler.Span warm = r.accuracy() == null ? null : r.accuracy().warm();
+    double steps = warm == null ? Double.NaN : 1e6 / warm.stepMicrosPerSample();
+    return Double.isNaN(steps) || Double.isInfinite(steps) ? kernel : Math.max(kernel, steps);
+  }
+
+  /**
+   * An end-to-end rate in {@code format} against {@code reference}: the issue asks 0.8x of the
+   * one-thread kernel with binary input and 0.6x with JSON.
+   */
+  private static Target endToEnd(
+      SampleFormat format, String against, double rate, double reference) {
     double bar = format == SampleFormat.BINARY ? 0.8 : 0.6;
     return ratio(
-        format(
-            "end to end %s / kernel batch 32, %s",
-            format == SampleFormat.BINARY ? "binary" : "JSON", when),
+        format("end to end %s / %s", format == SampleFormat.BINARY ? "binary" : "JSON", against),
         rate,
-        r.kernelRate(32),
+        reference,
         bar,
         format(">= %.1fx", bar));
   }
