@@ -12,6 +12,7 @@ import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
@@ -19,12 +20,13 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * What the trainer does to each training sample before it joins a batch: {@code update} the running
- * statistics (Welford) and {@code transform} the sample, for 784 features: with the loops split as
- * {@link StandardizerLoops} has them ({@code split}), the same with the transform taking the
- * features Welford widened ({@code fused}, as {@link RunningStandardizer#updateAndTransform} runs
- * them), and one loop per formula ({@code plain}). Average time per sample. The statistics keep
- * growing over the trial, which does not change the arithmetic.
+ * What the trainer does to each training sample: {@code update} the running statistics (Welford)
+ * and standardize it, for 784 features. {@code batched}, as the trainer runs it: an update per
+ * sample, and a batch of 32 standardized at once with the statistics that include it (one {@link
+ * StandardizerLoops#scales} per batch); {@code perSample}, the same loops with the scales computed
+ * for every sample (as a transform right after each update would); {@code plain}, the old
+ * per-sample transform in double, one loop per formula. Average time per sample. The statistics
+ * keep growing over the trial, which does not change the arithmetic.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -37,13 +39,18 @@ import org.openjdk.jmh.annotations.Warmup;
 public class StandardizerBenchmark {
 
   private static final int FEATURES = 784;
+  private static final int BATCH = 32;
 
   private final float[][] samples = new float[64][FEATURES];
   private final double[] mean = new double[FEATURES];
   private final double[] m2 = new double[FEATURES];
   private final float[] out = new float[FEATURES];
+  private final float[] batch = new float[BATCH * FEATURES];
   private final double[] wide = new double[FEATURES];
   private final double[] scale = new double[FEATURES];
+  private final float[] centre = new float[FEATURES];
+  private final float[] centreLow = new float[FEATURES];
+  private final float[] inverseScale = new float[FEATURES];
   private long count;
 
   /** 64 samples of pixel-like values, seeded. */
@@ -58,21 +65,30 @@ public class StandardizerBenchmark {
   }
 
   @Benchmark
-  public float[] split() {
-    float[] x = samples[(int) (count & 63)];
-    count++;
-    StandardizerLoops.welford(x, mean, m2, count, wide);
-    StandardizerLoops.transform(x, out, mean, m2, count - 1.0, 1e-12, wide, scale);
-    return out;
+  @OperationsPerInvocation(BATCH)
+  public float[] batched() {
+    for (int r = 0; r < BATCH; r++) {
+      float[] x = samples[(int) (count & 63)];
+      count++;
+      StandardizerLoops.welford(x, mean, m2, count, wide);
+      System.arraycopy(x, 0, batch, r * FEATURES, FEATURES);
+    }
+    StandardizerLoops.scales(mean, m2, count - 1.0, 1e-12, scale, centre, centreLow, inverseScale);
+    for (int r = 0; r < BATCH; r++) {
+      int at = r * FEATURES;
+      StandardizerLoops.standardize(
+          batch, at, batch, at, centre, centreLow, inverseScale, FEATURES);
+    }
+    return batch;
   }
 
-  /** {@link #split} as {@link RunningStandardizer#updateAndTransform} runs it: one widening. */
   @Benchmark
-  public float[] fused() {
+  public float[] perSample() {
     float[] x = samples[(int) (count & 63)];
     count++;
     StandardizerLoops.welford(x, mean, m2, count, wide);
-    StandardizerLoops.transformWide(wide, out, mean, m2, count - 1.0, 1e-12, scale);
+    StandardizerLoops.scales(mean, m2, count - 1.0, 1e-12, scale, centre, centreLow, inverseScale);
+    StandardizerLoops.standardize(x, 0, out, 0, centre, centreLow, inverseScale, FEATURES);
     return out;
   }
 

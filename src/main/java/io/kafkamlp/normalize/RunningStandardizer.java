@@ -37,15 +37,21 @@ import java.io.UncheckedIOException;
  *       {@code (1 - alpha)^(n-1)}): the memory is about {@code 1/alpha} samples.
  * </ul>
  *
- * <p><b>Transform.</b> {@code out[i] = (x[i] - mean[i]) / sqrt(variance(i))}, except where {@code
- * variance(i) < 1e-12} (a feature constant so far, or fewer than two samples): there the scale is 1
- * and {@code out[i] = x[i] - mean[i]}, as scikit-learn's {@code StandardScaler} does.
+ * <p><b>Transform.</b> {@code out[i] = ((x[i] - c[i]) - l[i]) * s[i]} in float, with the centre
+ * {@code c[i] = (float) mean(i)} and its low part {@code l[i] = (float) (mean(i) - c[i])} (the mean
+ * to about 48 bits: a feature far from zero with a small spread is still centred), and the inverse
+ * scale {@code s[i] = (float) (1 / scale(i))}, where {@code scale(i) = sqrt(variance(i))}, or 1
+ * where {@code variance(i) < 1e-12} (a feature constant so far, or fewer than two samples: only
+ * centred, as scikit-learn's {@code StandardScaler} does). The centres and inverse scales are
+ * computed in double once per change of the statistics and kept, so transforming a batch of samples
+ * after their updates ({@link #transformRows}), or every request between two snapshots, costs one
+ * square root per feature in all, and a subtraction and a multiplication per feature and sample.
  *
  * <p><b>Use.</b> Update only with training samples; transform training, validation and prediction
- * samples alike (the notes: statistics come from the training split only). Arithmetic is in double,
- * in loops C2 vectorizes ({@link StandardizerLoops}); {@link #update} and {@link #transform}
- * allocate nothing, working in two scratch arrays of their own. Not thread-safe, not even for two
- * threads that only transform: one user, as the trainer task is.
+ * samples alike (the notes: statistics come from the training split only). The statistics are in
+ * double, in loops C2 vectorizes ({@link StandardizerLoops}); {@link #update} and {@link
+ * #transform} allocate nothing, working in scratch arrays of their own. Not thread-safe, not even
+ * for two threads that only transform: one user, as the trainer task is.
  *
  * <p><b>State</b> is {@code count}, {@code mean[]} and {@code M2[]} (Welford) or {@code var[]}
  * (weighted). {@link #toBytes} / {@link #fromBytes} and {@link #writeTo} / {@link #readFrom} save
@@ -85,11 +91,23 @@ public final class RunningStandardizer {
   /** M2 (sum of squared deviations) when forgetting = 0, else the weighted variance. */
   private final double[] m2OrVar;
 
-  /** Scratch of {@link StandardizerLoops}: the features in double, then the transform's results. */
+  /** Scratch of {@link StandardizerLoops}: the features in double. */
   private final double[] wide;
 
-  /** Scratch of {@link StandardizerLoops}: the transform's variances, then its scales. */
+  /** Scratch of {@link StandardizerLoops}: the variances, then the inverse scales, in double. */
   private final double[] scale;
+
+  /** The transform's centres, {@code (float) mean}, while {@link #scalesCurrent}. */
+  private final float[] centre;
+
+  /** What the centres leave of the means, {@code (float) (mean - centre)}. */
+  private final float[] centreLow;
+
+  /** The transform's inverse scales, while {@link #scalesCurrent}. */
+  private final float[] inverseScale;
+
+  /** Whether {@link #centre} and {@link #inverseScale} follow the statistics as they are. */
+  private boolean scalesCurrent;
 
   private long count;
 
@@ -116,6 +134,9 @@ public final class RunningStandardizer {
     this.m2OrVar = new double[features];
     this.wide = new double[features];
     this.scale = new double[features];
+    this.centre = new float[features];
+    this.centreLow = new float[features];
+    this.inverseScale = new float[features];
   }
 
   /**
@@ -130,56 +151,31 @@ public final class RunningStandardizer {
     accumulate(x);
   }
 
-  /**
-   * {@link #update} then {@link #transform} of the same sample, in one pass over its conversion to
-   * doubles: the same bits as the two calls.
-   *
-   * @param x the sample's features. Not modified (unless it is {@code out}).
-   * @param out receives the standardized features; may be {@code x} itself. Modified.
-   * @throws IllegalArgumentException as {@link #update} and {@link #transform} do; nothing changes
-   *     then
-   */
-  public void updateAndTransform(float[] x, float[] out) {
-    checkLength(x, "x");
-    checkLength(out, "out");
-    if (accumulate(x)) {
-      StandardizerLoops.transformWide(wide, out, mean, m2OrVar, divisor(), MIN_VARIANCE, scale);
-    } else {
-      transform(x, out);
-    }
-  }
-
-  /**
-   * Adds a sample of the right length to the statistics.
-   *
-   * @return whether {@code wide} now holds the sample as doubles
-   */
-  private boolean accumulate(float[] x) {
+  /** Adds a sample of the right length to the statistics. */
+  private void accumulate(float[] x) {
     for (int i = 0; i < x.length; i++) {
       if (!Float.isFinite(x[i])) {
         throw new IllegalArgumentException("feature " + i + " is not finite: " + x[i]);
       }
     }
     count++;
+    scalesCurrent = false;
     if (forgetting == 0.0) {
       StandardizerLoops.welford(x, mean, m2OrVar, count, wide);
-      return true;
     } else if (count == 1) {
       for (int i = 0; i < x.length; i++) {
         // mean = x, var = 0
         mean[i] = x[i];
         m2OrVar[i] = 0.0;
       }
-      return false;
     } else {
       StandardizerLoops.weighted(x, mean, m2OrVar, forgetting, wide);
-      return true;
     }
   }
 
   /**
-   * Standardizes one sample: {@code out[i] = (x[i] - mean(i)) / scale(i)}. Does not change the
-   * statistics.
+   * Standardizes one sample as the class comment says ({@code (x[i] - mean(i)) / scale(i)}, in
+   * float, the mean in two parts). Does not change the statistics.
    *
    * @param x the features. Not modified (unless it is {@code out}).
    * @param out receives the standardized features; may be {@code x} itself. Modified.
@@ -188,9 +184,45 @@ public final class RunningStandardizer {
   public void transform(float[] x, float[] out) {
     checkLength(x, "x");
     checkLength(out, "out");
-    // variance(i) and scale(i), inlined with their branches out of the loop (a hot path: every
-    // sample trained, validated or predicted); same operations, so the same bits
-    StandardizerLoops.transform(x, out, mean, m2OrVar, divisor(), MIN_VARIANCE, wide, scale);
+    refreshScales();
+    StandardizerLoops.standardize(x, 0, out, 0, centre, centreLow, inverseScale, mean.length);
+  }
+
+  /**
+   * Standardizes {@code samples} samples stored one after another in {@code rows} from offset
+   * {@code from} ({@code features()} values each, as the rows of a row-major matrix), in place, as
+   * {@link #transform} does each: the same bits. Does not change the statistics.
+   *
+   * @param rows the samples. Modified.
+   * @throws IllegalArgumentException when the samples do not lie within {@code rows}
+   */
+  public void transformRows(float[] rows, int from, int samples) {
+    int features = mean.length;
+    if (from < 0 || samples < 0 || from + (long) samples * features > rows.length) {
+      throw new IllegalArgumentException(
+          samples
+              + " samples of "
+              + features
+              + " features from offset "
+              + from
+              + " do not lie within "
+              + rows.length
+              + " values");
+    }
+    refreshScales();
+    for (int r = 0; r < samples; r++) {
+      int at = from + r * features;
+      StandardizerLoops.standardize(rows, at, rows, at, centre, centreLow, inverseScale, features);
+    }
+  }
+
+  /** Brings the transform's centres and inverse scales up to the statistics, if they changed. */
+  private void refreshScales() {
+    if (!scalesCurrent) {
+      StandardizerLoops.scales(
+          mean, m2OrVar, divisor(), MIN_VARIANCE, scale, centre, centreLow, inverseScale);
+      scalesCurrent = true;
+    }
   }
 
   /** What {@code m2OrVar} is divided by for the variance. */
@@ -220,8 +252,8 @@ public final class RunningStandardizer {
   }
 
   /**
-   * The divisor {@link #transform} uses for feature {@code i}: {@code sqrt(variance(i))}, or 1 when
-   * {@code variance(i) < MIN_VARIANCE}.
+   * The scale of feature {@code i}: {@code sqrt(variance(i))}, or 1 when {@code variance(i) <
+   * MIN_VARIANCE}; {@link #transform} multiplies by its inverse, rounded to float.
    */
   public double scale(int i) {
     double variance = variance(i);

@@ -21,12 +21,14 @@ import org.ejml.data.FMatrixRMaj;
  * Trains one model from a stream of valid labeled samples, with no Kafka involved: the running
  * normalizer, the mini-batches, test-then-train metrics and validation scoring.
  *
- * <p>A training sample updates the normalizer, is normalized and joins the training batch; when the
- * batch holds {@code batchSize} samples the model predicts it (prequential accuracy: every sample
- * is predicted before it is learned) and trains on it. A validation sample is normalized with the
- * statistics as they are (it never updates them) and joins the validation batch, which is scored
- * when full and never trained on. Batches are formed by count, so the same samples in the same
- * order always give the same bits.
+ * <p>A training sample updates the normalizer and joins the training batch; when the batch holds
+ * {@code batchSize} samples it is normalized with the statistics that include all of them, then the
+ * model predicts it (prequential accuracy: every sample is predicted before it is learned) and
+ * trains on it. A validation sample joins the validation batch without updating the statistics;
+ * when full, that batch is normalized with the statistics as they are, scored, and never trained
+ * on. Normalizing a whole batch at once costs one square root per feature per batch rather than per
+ * sample ({@link RunningStandardizer#transformRows}). Batches are formed by count, so the same
+ * samples in the same order always give the same bits.
  *
  * <p>{@link #checkpoint()} captures everything, partial batches included, at any moment; {@link
  * #restore} continues from it exactly.
@@ -34,7 +36,15 @@ import org.ejml.data.FMatrixRMaj;
 public final class ModelTrainer {
 
   private static final int MAGIC = 0x4B54524E; // "KTRN"
-  private static final short VERSION = 1;
+
+  /**
+   * Version 2: a partial batch holds its samples as they came (normalized when the batch is full)
+   * and says how many leading rows are normalized already; version 1 held every row normalized, and
+   * is still read.
+   */
+  private static final short VERSION = 2;
+
+  private static final short NORMALIZED_ROWS_VERSION = 1;
 
   private final String name;
   private final ModelSpec spec;
@@ -43,7 +53,6 @@ public final class ModelTrainer {
   private final int windowBatches;
   private final Batch training;
   private final Batch validation;
-  private final float[] row;
   private final float[] targetRow;
   private final Model.Evaluation evaluation = new Model.Evaluation();
   private TrainerObserver observer = TrainerObserver.NONE;
@@ -77,7 +86,6 @@ public final class ModelTrainer {
     int width = SampleValidator.targetWidth(spec);
     this.training = new Batch(spec.batchSize(), spec.inputs(), width);
     this.validation = new Batch(spec.batchSize(), spec.inputs(), width);
-    this.row = new float[spec.inputs()];
     this.targetRow = new float[width];
     this.prequentialAccuracy = new SlidingWindow(windowBatches);
     this.prequentialLoss = new SlidingWindow(windowBatches);
@@ -94,19 +102,20 @@ public final class ModelTrainer {
   public boolean accept(Sample sample, boolean validation) {
     SampleValidator.targetRow(sample, spec, targetRow);
     if (validation) {
-      normalizer.transform(sample.features(), row);
-      this.validation.add(row, targetRow);
+      this.validation.add(sample.features(), targetRow);
       validationSamples++;
       if (this.validation.full()) {
+        this.validation.normalize(normalizer);
         scoreValidation();
       }
       return false;
     }
-    normalizer.updateAndTransform(sample.features(), row);
-    training.add(row, targetRow);
+    normalizer.update(sample.features());
+    training.add(sample.features(), targetRow);
     if (!training.full()) {
       return false;
     }
+    training.normalize(normalizer);
     trainBatch();
     return true;
   }
@@ -217,8 +226,10 @@ public final class ModelTrainer {
    */
   public static ModelTrainer restore(byte[] checkpoint) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(checkpoint))) {
-      if (in.readInt() != MAGIC || in.readShort() != VERSION) {
-        throw new IllegalArgumentException("not a version-" + VERSION + " trainer checkpoint");
+      short version = in.readInt() == MAGIC ? in.readShort() : -1;
+      if (version != VERSION && version != NORMALIZED_ROWS_VERSION) {
+        throw new IllegalArgumentException(
+            "not a trainer checkpoint of version " + NORMALIZED_ROWS_VERSION + " or " + VERSION);
       }
       String name = in.readUTF();
       int windowBatches = in.readInt();
@@ -227,8 +238,8 @@ public final class ModelTrainer {
       ModelTrainer trainer =
           new ModelTrainer(
               name, ModelCodec.decode(network), RunningStandardizer.readFrom(in), windowBatches);
-      trainer.training.readFrom(in);
-      trainer.validation.readFrom(in);
+      trainer.training.readFrom(in, version);
+      trainer.validation.readFrom(in, version);
       trainer.prequentialAccuracy = SlidingWindow.readFrom(in);
       trainer.prequentialLoss = SlidingWindow.readFrom(in);
       trainer.validationAccuracy = SlidingWindow.readFrom(in);
@@ -297,13 +308,19 @@ public final class ModelTrainer {
     return validationLoss.mean();
   }
 
-  /** A mini-batch being filled: rows of normalized features and target rows. */
+  /**
+   * A mini-batch being filled: rows of features as they came, normalized all at once when it is
+   * full, and target rows.
+   */
   private static final class Batch {
 
     final FMatrixRMaj x;
     final FMatrixRMaj targets;
     private final int capacity;
     private int rows;
+
+    /** Leading rows already normalized: a version-1 checkpoint's partial batch; else 0. */
+    private int normalizedRows;
 
     Batch(int capacity, int features, int targetWidth) {
       this.capacity = capacity;
@@ -321,12 +338,20 @@ public final class ModelTrainer {
       return rows == capacity;
     }
 
+    /** Normalizes the rows not yet normalized with the statistics as they are. */
+    void normalize(RunningStandardizer normalizer) {
+      normalizer.transformRows(x.data, normalizedRows * x.numCols, rows - normalizedRows);
+      normalizedRows = rows;
+    }
+
     void clear() {
       rows = 0;
+      normalizedRows = 0;
     }
 
     void writeTo(DataOutputStream out) throws IOException {
       out.writeInt(rows);
+      out.writeInt(normalizedRows);
       for (int i = 0; i < rows * x.numCols; i++) {
         out.writeFloat(x.data[i]);
       }
@@ -335,10 +360,17 @@ public final class ModelTrainer {
       }
     }
 
-    void readFrom(DataInputStream in) throws IOException {
+    /**
+     * @param version the checkpoint's: version 1 wrote every row normalized and no count of them
+     */
+    void readFrom(DataInputStream in, short version) throws IOException {
       rows = in.readInt();
       if (rows < 0 || rows > capacity) {
         throw new IOException("batch of " + rows + " rows in a checkpoint for " + capacity);
+      }
+      normalizedRows = version == NORMALIZED_ROWS_VERSION ? rows : in.readInt();
+      if (normalizedRows < 0 || normalizedRows > rows) {
+        throw new IOException(normalizedRows + " of " + rows + " rows normalized in a checkpoint");
       }
       for (int i = 0; i < rows * x.numCols; i++) {
         x.data[i] = in.readFloat();

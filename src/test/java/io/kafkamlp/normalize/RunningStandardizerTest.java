@@ -380,31 +380,49 @@ class RunningStandardizerTest {
 
   @ParameterizedTest
   @ValueSource(doubles = {0.0, 0.05})
-  void shouldUpdateAndTransformToTheBitsOfTheTwoCalls(double forgetting) {
-    // the first update of weighted statistics takes its own path; in place as well as not
-    float[][] x = data(300, SEED);
-    RunningStandardizer apart = new RunningStandardizer(OFFSETS.length, forgetting);
-    RunningStandardizer fused = new RunningStandardizer(OFFSETS.length, forgetting);
+  void shouldTransformRowsToTheBitsOfTransformingEach(double forgetting) {
+    // a batch of samples after their updates, at an offset in a larger array, in place
+    float[][] x = data(33, SEED);
+    RunningStandardizer s = trained(x, forgetting);
+    int features = OFFSETS.length;
+    float[] rows = new float[features * 36];
     for (int r = 0; r < x.length; r++) {
-      float[] expected = new float[OFFSETS.length];
-      apart.update(x[r]);
-      apart.transform(x[r], expected);
-      float[] actual = r % 2 == 0 ? new float[OFFSETS.length] : x[r].clone();
-      fused.updateAndTransform(r % 2 == 0 ? x[r] : actual, actual);
-      assertArrayEquals(expected, actual, "sample " + r);
+      System.arraycopy(x[r], 0, rows, (r + 2) * features, features);
     }
-    assertArrayEquals(apart.toBytes(), fused.toBytes());
+    float[] before = rows.clone();
 
-    RunningStandardizer rejecting = trained(data(10, SEED), forgetting);
-    byte[] before = rejecting.toBytes();
-    float[] out = new float[OFFSETS.length];
-    assertThrows(
-        IllegalArgumentException.class,
-        () ->
-            rejecting.updateAndTransform(
-                new float[] {1f, Float.POSITIVE_INFINITY, 3f, 4f, 5f}, out));
-    assertArrayEquals(before, rejecting.toBytes());
-    assertArrayEquals(new float[OFFSETS.length], out, "out untouched");
+    s.transformRows(rows, 2 * features, 33);
+
+    for (int r = 0; r < x.length; r++) {
+      float[] expected = new float[features];
+      s.transform(x[r], expected);
+      assertArrayEquals(
+          expected,
+          Arrays.copyOfRange(rows, (r + 2) * features, (r + 3) * features),
+          "sample " + r);
+    }
+    assertArrayEquals(
+        Arrays.copyOfRange(before, 0, 2 * features), Arrays.copyOfRange(rows, 0, 2 * features));
+    assertArrayEquals(
+        Arrays.copyOfRange(before, 35 * features, rows.length),
+        Arrays.copyOfRange(rows, 35 * features, rows.length));
+    assertThrows(IllegalArgumentException.class, () -> s.transformRows(rows, 4 * features, 33));
+    assertThrows(IllegalArgumentException.class, () -> s.transformRows(rows, -1, 1));
+  }
+
+  @Test
+  void shouldTransformWithTheStatisticsAsTheyAreAfterEveryUpdate() {
+    // the kept centres and inverse scales follow each update, and a state read back
+    float[][] x = data(20, SEED);
+    RunningStandardizer s = new RunningStandardizer(OFFSETS.length, 0.0);
+    for (float[] sample : x) {
+      s.update(sample);
+      float[] kept = new float[OFFSETS.length];
+      s.transform(x[0], kept);
+      float[] fresh = new float[OFFSETS.length];
+      RunningStandardizer.fromBytes(s.toBytes()).transform(x[0], fresh);
+      assertArrayEquals(fresh, kept);
+    }
   }
 
   @Test
@@ -424,7 +442,10 @@ class RunningStandardizerTest {
     assertArrayEquals(before, s.toBytes());
   }
 
-  /** The loop of transform is its contract, term by term: (x - mean(i)) / scale(i), to the bit. */
+  /**
+   * The loop of transform is its contract, term by term, to the bit: ((x - c) - (float) (mean(i) -
+   * c)) * (float) (1 / scale(i)) with c = (float) mean(i), in float.
+   */
   @ParameterizedTest
   @ValueSource(doubles = {0.0, 0.05})
   void transformIsExactlyMeanAndScaleAtEveryCount(double forgetting) {
@@ -438,7 +459,8 @@ class RunningStandardizerTest {
       float[] out = new float[50];
       s.transform(x, out);
       for (int i = 0; i < x.length; i++) {
-        float expected = (float) ((x[i] - s.mean(i)) / s.scale(i));
+        float c = (float) s.mean(i);
+        float expected = ((x[i] - c) - (float) (s.mean(i) - c)) * (float) (1 / s.scale(i));
         assertEquals(
             Float.floatToRawIntBits(expected),
             Float.floatToRawIntBits(out[i]),

@@ -37,7 +37,7 @@ class StandardizerLoopsTest {
         plainM2[i] += d * (x[i] - plainMean[i]);
       }
       double divisor = count > 1 ? count - 1 : Double.POSITIVE_INFINITY;
-      StandardizerLoops.transform(x, out, mean, m2, divisor, MIN_VARIANCE, wide, scale);
+      transform(x, out, mean, m2, divisor, scale);
       plainTransform(x, plainOut, plainMean, plainM2, divisor);
       assertBits(plainMean, mean, "mean after " + count);
       assertBits(plainM2, m2, "M2 after " + count);
@@ -67,11 +67,23 @@ class StandardizerLoopsTest {
         plainVar[i] = (1.0 - alpha) * (plainVar[i] + d * incr);
       }
       plainTransform(x, plainOut, plainMean, plainVar, 1.0);
-      StandardizerLoops.transform(x, x, mean, var, 1.0, MIN_VARIANCE, wide, scale); // in place
+      transform(x, x, mean, var, 1.0, scale); // in place
       assertBits(plainMean, mean, "mean after " + step);
       assertBits(plainVar, var, "variance after " + step);
       assertArrayEquals(plainOut, x, "transform in place after " + step);
     }
+  }
+
+  /** The split loops' transform: {@link StandardizerLoops#scales}, then its standardize loop. */
+  private static void transform(
+      float[] x, float[] out, double[] mean, double[] m2OrVar, double divisor, double[] scale) {
+    int n = x.length;
+    float[] centre = new float[n];
+    float[] centreLow = new float[n];
+    float[] inverseScale = new float[n];
+    StandardizerLoops.scales(
+        mean, m2OrVar, divisor, MIN_VARIANCE, scale, centre, centreLow, inverseScale);
+    StandardizerLoops.standardize(x, 0, out, 0, centre, centreLow, inverseScale, n);
   }
 
   private static void plainTransform(
@@ -79,7 +91,8 @@ class StandardizerLoopsTest {
     for (int i = 0; i < x.length; i++) {
       double variance = m2OrVar[i] / divisor;
       double scale = variance < MIN_VARIANCE ? 1.0 : Math.sqrt(variance);
-      out[i] = (float) ((x[i] - mean[i]) / scale);
+      float centre = (float) mean[i];
+      out[i] = ((x[i] - centre) - (float) (mean[i] - centre)) * (float) (1 / scale);
     }
   }
 
