@@ -34,7 +34,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * trainer's own work around the step (the running normalizer, the batches, validation scoring)
  * leaves of the kernel's rate before any Kafka work. On 2026-11-30 (2-core AMD EPYC, AVX-512;
  * alternating runs of 1 fork x 5 iterations): trainer 33,136 and 33,637 samples/s, kernel 41,428
- * and 44,446 (0.76-0.80x).
+ * and 44,446 (0.76-0.80x), a sample normalized at a time; with a batch normalized at once, in a
+ * full {@code scripts/bench.sh} run: trainer 44,424, kernel 44,082 and 44,152 (1.01x).
  *
  * <p>The samples are the default synthetic stream's (784 features, 10 classes, seed 42): the work
  * per sample does not depend on the values. The trainer keeps learning across iterations.

@@ -45,7 +45,7 @@ import java.io.UncheckedIOException;
  * centred, as scikit-learn's {@code StandardScaler} does). The centres and inverse scales are
  * computed in double once per change of the statistics and kept, so transforming a batch of samples
  * after their updates ({@link #transformRows}), or every request between two snapshots, costs one
- * square root per feature in all, and a subtraction and a multiplication per feature and sample.
+ * square root per feature in all, and two subtractions and a multiplication per feature and sample.
  *
  * <p><b>Use.</b> Update only with training samples; transform training, validation and prediction
  * samples alike (the notes: statistics come from the training split only). The statistics are in
@@ -106,7 +106,7 @@ public final class RunningStandardizer {
   /** The transform's inverse scales, while {@link #scalesCurrent}. */
   private final float[] inverseScale;
 
-  /** Whether {@link #centre} and {@link #inverseScale} follow the statistics as they are. */
+  /** Whether the centres and inverse scales follow the statistics as they are. */
   private boolean scalesCurrent;
 
   private long count;
