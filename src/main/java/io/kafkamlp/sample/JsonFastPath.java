@@ -333,9 +333,13 @@ final class JsonFastPath {
   }
 
   /**
-   * {@link #shortNumber}'s case of a token of eight bytes or more: up to seven integer digits
-   * without a leading zero, optionally a point and up to 15 fraction digits (as a float's shortest
-   * decimal in [0, 1) often has), at most 15 digits that count in all, read a word at a time.
+   * The decimal of eight bytes or more that {@link #shortNumber} leaves: an optional minus, up to
+   * seven integer digits without a leading zero, a point and up to 15 fraction digits (as a float's
+   * shortest decimal in [0, 1) often has), at most 15 digits that count in all, read a word at a
+   * time, and neither a point nor an exponent after it; an integer this long is {@link #number}'s.
+   *
+   * @return the value as {@link #number} reads it, {@link #at} left after the token; or NaN, {@link
+   *     #at} left alone, for anything else
    */
   private float longerNumber() {
     int p = at;
