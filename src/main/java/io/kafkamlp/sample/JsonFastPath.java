@@ -401,11 +401,18 @@ final class JsonFastPath {
    */
   private static float shortDecimal(boolean negative, long digitValue, int fractionDigits) {
     double d = digitValue * NEGATIVE_POWERS_OF_TEN[fractionDigits];
+    return nearFloatHalfway(d) ? Float.NaN : (float) (negative ? -d : d);
+  }
+
+  /**
+   * Whether {@code d}, a double within about two of its ulps of a decimal's true value, lies within
+   * {@link #GUARD} ulps of a float's halfway point (the point the two could straddle; it is a
+   * double, in d's binade, with the bits {@link #HALFWAY} below the float's): only then can
+   * rounding {@code d} to float give other than the nearest float to the true value.
+   */
+  private static boolean nearFloatHalfway(double d) {
     long belowFloat = Double.doubleToRawLongBits(d) & BELOW_FLOAT_SIGNIFICAND;
-    if (Math.abs(belowFloat - HALFWAY) <= GUARD) {
-      return Float.NaN;
-    }
-    return (float) (negative ? -d : d);
+    return Math.abs(belowFloat - HALFWAY) <= GUARD;
   }
 
   /** An array of at most {@code maxCount} labels. */
@@ -587,13 +594,10 @@ final class JsonFastPath {
         && significand <= MAX_EXACT_DOUBLE_SIGNIFICAND
         && Math.abs(exponent) <= MAX_EXACT_POWER_OF_TEN) {
       // The significand is exact, 10^exponent exact and 10^-exponent rounded once, so d is within
-      // about two of its ulps of the true value: rounding d to float gives the nearest float to the
-      // true value unless d lies within GUARD ulps of a float's halfway point (the point the two
-      // could straddle; it is a double, in d's binade, with the bits HALFWAY below the float's).
+      // about two of its ulps of the true value
       double d =
           significand * (exponent < 0 ? NEGATIVE_POWERS_OF_TEN : POWERS_OF_TEN)[Math.abs(exponent)];
-      long belowFloat = Double.doubleToRawLongBits(d) & BELOW_FLOAT_SIGNIFICAND;
-      if (Math.abs(belowFloat - HALFWAY) > GUARD && (d == 0 || d >= Float.MIN_NORMAL)) {
+      if (!nearFloatHalfway(d) && (d == 0 || d >= Float.MIN_NORMAL)) {
         return (float) (negative ? -d : d);
       }
     }
