@@ -20,6 +20,7 @@ import io.kafkamlp.sample.Sample;
 import io.kafkamlp.sample.SampleLimits;
 import io.kafkamlp.spec.ModelSpec;
 import io.kafkamlp.train.TrainerSettings;
+import io.kafkamlp.train.TrainingRoute;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -287,7 +288,8 @@ final class BenchCommand implements Callable<Integer> {
             SampleLimits.DEFAULTS,
             Map.of(),
             applicationId,
-            stateDir);
+            stateDir,
+            TrainingRoute.DIRECT);
   }
 
   /** The measurements made so far, each announced and timed; a failed run is noted and skipped. */

@@ -64,6 +64,12 @@ final class Pipeline implements AutoCloseable {
 
   private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
 
+  /** Kafka Streams' own {@code transaction.timeout.ms} under exactly-once. */
+  private static final Duration DEFAULT_TRANSACTION_TIMEOUT = Duration.ofSeconds(10);
+
+  /** What a trainer's transaction timeout allows a commit to take beyond its interval. */
+  static final Duration COMMIT_ALLOWANCE = Duration.ofSeconds(5);
+
   /**
    * Training steps and single-row predictions of a throwaway model per spec before the applications
    * start (see {@link Warmup}).
@@ -222,7 +228,12 @@ final class Pipeline implements AutoCloseable {
     TrainerTopology.build(builder, models, settings, registry, trainingMetrics, limits, route);
     Properties props =
         trainerConfig(
-            kafka, limits, streamsConfig, applicationId + "-trainer", stateDir.resolve("trainer"));
+            kafka,
+            limits,
+            streamsConfig,
+            applicationId + "-trainer",
+            stateDir.resolve("trainer"),
+            route);
     return new KafkaStreams(builder.build(), props);
   }
 
@@ -260,26 +271,20 @@ final class Pipeline implements AutoCloseable {
 
   /**
    * The trainer application's Kafka Streams config: {@link #common} with {@code exactly_once_v2}, a
-   * commit every 3 seconds and 2 MiB producer batches. The one source of these settings: {@code
-   * bench} measures Kafka's own limit (a passthrough) with them too.
+   * commit every {@link #commitInterval} of {@code route} and 2 MiB producer batches. The one
+   * source of these settings: {@code bench} measures Kafka's own limit (a passthrough) with them
+   * too.
    */
   static Properties trainerConfig(
       KafkaClients kafka,
       SampleLimits limits,
       Map<String, String> streamsConfig,
       String applicationId,
-      Path stateDir) {
+      Path stateDir,
+      TrainingRoute route) {
     Properties props = common(kafka, limits, streamsConfig, applicationId, stateDir);
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    // Each commit flushes what the stores' caches hold (the last checkpoint's chunks, the replay
-    // log's records since) and waits for the transaction's round trips, while the training thread
-    // lives off its queue. Every 3 s instead of every second, a checkpoint that a later one
-    // overwrites in the cache and records logged and deleted within a commit never reach the
-    // changelog: measured, warm 10,540 and 10,798 samples/s against 9,203 and 9,521, the broker's
-    // and producer's CPU 19 and 15 us per sample against 32 and 26. Snapshots become visible to
-    // read_committed readers (not the server's global store) up to 3 s after they are made, and
-    // a model is idle after 6 s (TrainerProcessor.idlePause).
-    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 3000);
+    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitInterval(route).toMillis());
     // Replay-log records deleted by a checkpoint before the commit never reach the changelog if
     // the cache holds them: the default 10 MiB is less than two checkpoints of the default model.
     props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, TRAINER_CACHE_BYTES);
@@ -300,7 +305,40 @@ final class Pipeline implements AutoCloseable {
     // for records 3.0, 3.3 and 3.0% of the warm half against 4.4, 4.0 and 4.3%.
     props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 2 * 1024 * 1024);
     props.putAll(streamsConfig);
+    // A transaction lasts a commit interval and the commit itself (226 ms on average, 691 ms at
+    // most, in a warm ten-pass run), and Kafka Streams refuses a transaction timeout under the
+    // interval; its default (10 s) would abort transactions of 10 s. Unless given: the interval in
+    // force and COMMIT_ALLOWANCE, at least that default. A transaction left open by an instance
+    // that
+    // died is aborted (and the task's changelogs readable to its next owner) within that.
+    String timeout = ProducerConfig.TRANSACTION_TIMEOUT_CONFIG;
+    if (!props.containsKey(timeout) && !props.containsKey(StreamsConfig.producerPrefix(timeout))) {
+      long commit = Long.parseLong(props.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG).toString());
+      props.put(
+          StreamsConfig.producerPrefix(timeout),
+          (int)
+              Math.max(
+                  DEFAULT_TRANSACTION_TIMEOUT.toMillis(), commit + COMMIT_ALLOWANCE.toMillis()));
+    }
     return props;
+  }
+
+  /**
+   * How often the trainer commits on {@code route}. Each commit flushes what the stores' caches
+   * hold (the last checkpoint, 5.6 MB for the default model, and the replay log's live records:
+   * bounded by its ring of keys, not by the interval) and waits for the transaction's round trips,
+   * while the training thread lives off its queue (about 35 ms of training) and then waits: 226 ms
+   * on average in a warm ten-pass run at 3 s. On {@link TrainingRoute#DIRECT} every 10 s: in four
+   * alternating pairs of ten-pass runs against every 3 s, the training thread waited for records
+   * 2.5-4.9% of the warm half against 3.8-8.2% and stepped 77.0-78.7% of it against 73.0-77.0%. The
+   * price: snapshots and dead letters reach read_committed readers (not the server's global store,
+   * which reads the topic as written) up to 10 s after they are made, and a crash replays up to 10
+   * s of input. On {@link TrainingRoute#BY_MODEL} every 3 s: there a commit is also when the routed
+   * records become readable to the trainer, so the interval is the model's lag behind its stream. A
+   * model counts as idle after twice the interval ({@code TrainerProcessor}).
+   */
+  static Duration commitInterval(TrainingRoute route) {
+    return route == TrainingRoute.DIRECT ? Duration.ofSeconds(10) : Duration.ofSeconds(3);
   }
 
   /**
