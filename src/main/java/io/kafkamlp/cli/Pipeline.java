@@ -68,7 +68,7 @@ final class Pipeline implements AutoCloseable {
   private static final Duration DEFAULT_TRANSACTION_TIMEOUT = Duration.ofSeconds(10);
 
   /** What a trainer's transaction timeout allows a commit to take beyond its interval. */
-  static final Duration COMMIT_ALLOWANCE = Duration.ofSeconds(5);
+  private static final Duration COMMIT_ALLOWANCE = Duration.ofSeconds(5);
 
   /**
    * Training steps and single-row predictions of a throwaway model per spec before the applications
@@ -308,9 +308,9 @@ final class Pipeline implements AutoCloseable {
     // A transaction lasts a commit interval and the commit itself (226 ms on average, 691 ms at
     // most, in a warm ten-pass run), and Kafka Streams refuses a transaction timeout under the
     // interval; its default (10 s) would abort transactions of 10 s. Unless given: the interval in
-    // force and COMMIT_ALLOWANCE, at least that default. A transaction left open by an instance
-    // that
-    // died is aborted (and the task's changelogs readable to its next owner) within that.
+    // force and COMMIT_ALLOWANCE, at least that default. A transaction that an instance left open
+    // when it died is aborted within that, and its task's changelogs then readable to the next
+    // owner.
     String timeout = ProducerConfig.TRANSACTION_TIMEOUT_CONFIG;
     if (!props.containsKey(timeout) && !props.containsKey(StreamsConfig.producerPrefix(timeout))) {
       long commit = Long.parseLong(props.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG).toString());
