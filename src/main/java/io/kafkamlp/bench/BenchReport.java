@@ -56,7 +56,7 @@ public final class BenchReport {
               + " percentiles. Steady = the requests sent after a warm-up (120 s by default),"
               + " what a long-running server answers; just after a start = the requests sent in"
               + " the first 30 s (or the whole warm-up, if shorter), while both fresh JVMs are"
-              + " still compiling.",
+              + " still compiling, also in 5-s slices (each run's p99 of each).",
           "CPU = CPU time (all threads) of the pipeline's JVM, from its"
               + " `process_cpu_time_ns_total`, and of the benchmark's JVM (the broker and the"
               + " producer), read at each scrape; per sample learned from the last scrape before"
@@ -243,14 +243,16 @@ public final class BenchReport {
           md,
           f("serving latency p50 / p99 / max, %s", run.format()),
           f(
-              "steady %d / %d / %d ms; first %.0f s %d / %d / %d ms",
+              "steady %d / %d / %d ms; first %.0f s %d / %d / %d ms (p99 by %d s: %s ms)",
               steady.p50Millis(),
               steady.p99Millis(),
               steady.maxMillis(),
               start.toSeconds(),
               start.p50Millis(),
               start.p99Millis(),
-              start.maxMillis()),
+              start.maxMillis(),
+              Serving.START_SLICE.toSeconds(),
+              sliceP99s(run.startSlices())),
           f(
               "steady: %,d requests at %,.0f/s from %.0f s after the first answer, %,d answered"
                   + " by a model, %d no-model-yet; labeled stream at %,.0f/s meanwhile, %,.0f"
@@ -368,6 +370,13 @@ public final class BenchReport {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e); // a tree of plain nodes always serializes
     }
+  }
+
+  /** The slices' p99s in order, comma-separated; {@code -} for a slice no model answered. */
+  private static String sliceP99s(List<Serving.Window> slices) {
+    return slices.stream()
+        .map(w -> w.p99Millis() < 0 ? "-" : f("%,d", w.p99Millis()))
+        .collect(Collectors.joining(", "));
   }
 
   private static ObjectNode endToEndRun(EndToEnd.Run run) {

@@ -9,10 +9,12 @@ import io.kafkamlp.sample.TargetKind;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiFunction;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -25,7 +27,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * compiling, on the cores the pipeline needs), then for a measured window. Two windows of the same
  * stream of requests are reported: the {@linkplain Run#steady steady} one after the warm-up, what a
  * long-running server answers, and the {@linkplain Run#start start}, the first {@link
- * #START_WINDOW} of the warm-up, what a freshly started pipeline answers. Latency is from the
+ * #START_WINDOW} of the warm-up, what a freshly started pipeline answers, also in slices of {@link
+ * #START_SLICE} (a backlog of the first seconds or slow answers throughout). Latency is from the
  * request record's timestamp (set by its producer at send, {@code linger.ms=0}) to the prediction's
  * arrival at a consumer ({@link LatencyCollector}). Both streams are open loop ({@link
  * PacedSender}).
@@ -34,6 +37,12 @@ public final class Serving {
 
   /** The start window: the requests sent this long after the server first answered with a model. */
   public static final Duration START_WINDOW = Duration.ofSeconds(30);
+
+  /**
+   * The start window is also reported in slices this long: whether its p99 is a backlog of the
+   * first seconds, drained since, or slow answers throughout.
+   */
+  public static final Duration START_SLICE = Duration.ofSeconds(5);
 
   private static final String REQUEST_PREFIX = "req-";
   private static final String PROBE_PREFIX = "probe-";
@@ -48,6 +57,8 @@ public final class Serving {
    * @param warmupSeconds how long requests were sent before the steady window
    * @param start the requests sent in the first {@link #START_WINDOW} (or the whole warm-up, if
    *     shorter) after the server first answered with a model
+   * @param startSlices the same requests in consecutive slices of {@link #START_SLICE} (the last
+   *     one shorter if the start window is not a whole number of them)
    * @param steady the requests sent after the warm-up
    * @param offeredTrainingRate labeled records per second sent meanwhile
    * @param trainingSamplesPerSecond samples the model learned per second during the steady window
@@ -58,6 +69,7 @@ public final class Serving {
       double requestsPerSecond,
       double warmupSeconds,
       Window start,
+      List<Window> startSlices,
       Window steady,
       double offeredTrainingRate,
       double trainingSamplesPerSecond,
@@ -173,6 +185,10 @@ public final class Serving {
             steadyRequests / seconds,
             warmup.toMillis() / 1e3,
             window(collector, 0, startRequests, rate),
+            slices(
+                startRequests,
+                requests(rate, START_SLICE),
+                (f, t) -> window(collector, f, t, rate)),
             window(collector, warmupRequests, total, rate),
             trainingRate,
             trainedDuring / seconds,
@@ -185,6 +201,24 @@ public final class Serving {
 
   private static int requests(int rate, Duration span) {
     return (int) Math.round(rate * span.toMillis() / 1e3);
+  }
+
+  /**
+   * Requests 0 (inclusive) to {@code to} in consecutive slices of {@code size} requests, the last
+   * one shorter if {@code to} is not a multiple of {@code size}, each as {@code window} gives the
+   * requests {@code from} (inclusive) to {@code to} of it; none if {@code to} is 0.
+   *
+   * @throws IllegalArgumentException if {@code size < 1}
+   */
+  static List<Window> slices(int to, int size, BiFunction<Integer, Integer, Window> window) {
+    if (size < 1) {
+      throw new IllegalArgumentException("slices must hold a request at least: " + size);
+    }
+    List<Window> slices = new ArrayList<>();
+    for (int from = 0; from < to; from += size) {
+      slices.add(window.apply(from, Math.min(to, from + size)));
+    }
+    return List.copyOf(slices);
   }
 
   private static Window window(LatencyCollector collector, int from, int to, int rate) {

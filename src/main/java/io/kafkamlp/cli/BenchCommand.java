@@ -166,6 +166,10 @@ final class BenchCommand implements Callable<Integer> {
     KafkaMlp.noteSimd();
     out = commandSpec.commandLine().getOut();
     int runs = or(repeats, 1, 3);
+    if (servingRate < 1) {
+      throw new IllegalArgumentException(
+          "--serving-rate must be at least 1 request a second: " + servingRate);
+    }
     List<SampleFormat> inputFormats = formats.stream().map(SampleFormat::of).toList();
     if (!Files.isDirectory(data)) {
       throw new IllegalArgumentException(

@@ -20,13 +20,23 @@ class BenchReportTest {
     return results(peer, accuracy, List.of(serving(12, 45, 200, 700)));
   }
 
-  /** A run: 120 s of warm-up (its first 30 s the start window), then 30 s measured. */
+  /**
+   * A run: 120 s of warm-up (its first 30 s the start window, a backlog in its first 5 s that no
+   * model answered in its last 5), then 30 s measured.
+   */
   private static Serving.Run serving(long p50, long p99, long startP50, long startP99) {
     return new Serving.Run(
         SampleFormat.BINARY,
         1000,
         120,
         new Serving.Window(0, 30, 30_000, 29_990, 10, startP50, startP99, 900),
+        List.of(
+            new Serving.Window(0, 5, 5_000, 5_000, 0, 600, 1_200, 1_300),
+            new Serving.Window(5, 10, 5_000, 5_000, 0, 20, 60, 70),
+            new Serving.Window(10, 15, 5_000, 5_000, 0, 10, 40, 45),
+            new Serving.Window(15, 20, 5_000, 5_000, 0, 10, 30, 35),
+            new Serving.Window(20, 25, 5_000, 5_000, 0, 10, 30, 35),
+            new Serving.Window(25, 30, 5_000, 0, 5_000, -1, -1, -1)),
         new Serving.Window(120, 150, 30_000, 30_000, 0, p50, p99, 80),
         5_000,
         4_900,
@@ -190,8 +200,9 @@ class BenchReportTest {
     assertTrue(
         md.contains(
             "| serving latency p50 / p99 / max, binary | steady 12 / 45 / 80 ms; first 30 s 200 /"
-                + " 700 / 900 ms | steady: 30,000 requests at 1,000/s from 120 s after the first"
-                + " answer, 30,000 answered by a model, 0 no-model-yet;"),
+                + " 700 / 900 ms (p99 by 5 s: 1,200, 60, 40, 30, 30, - ms) | steady: 30,000"
+                + " requests at 1,000/s from 120 s after the first answer, 30,000 answered by a"
+                + " model, 0 no-model-yet;"),
         md);
     assertTrue(md.contains("| peak heap of the pipeline (-Xmx1g) | 600 MiB | < 1 GiB | met |"), md);
     assertTrue(
@@ -281,6 +292,9 @@ class BenchReportTest {
     assertEquals(45, servingRun.path("steady").path("p99Millis").asLong());
     assertEquals(700, servingRun.path("start").path("p99Millis").asLong());
     assertEquals(10, servingRun.path("start").path("noModelYet").asInt());
+    assertEquals(6, servingRun.path("startSlices").size());
+    assertEquals(1_200, servingRun.path("startSlices").get(0).path("p99Millis").asLong());
+    assertEquals(25.0, servingRun.path("startSlices").get(5).path("fromSeconds").asDouble());
     assertEquals(700.0, json.path("serving").path("medianStartP99Millis").asDouble());
     assertEquals("not measured", json.path("targets").get(0).path("status").asText());
     assertEquals(8, json.path("targets").size());

@@ -1,6 +1,8 @@
 package io.kafkamlp.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -65,5 +67,21 @@ class BenchCommandTest {
     String markdown = Files.readString(out.resolve("report.md"));
     assertTrue(markdown.contains("| end to end (exactly_once_v2), binary |"), markdown);
     assertTrue(markdown.contains("| CPU per sample learned, end to end, binary |"), markdown);
+  }
+
+  @Test
+  void shouldRefuseAServingRateOfNoRequestsBeforeStartingAnything() {
+    StringWriter stderr = new StringWriter();
+    CommandLine cli = KafkaMlp.commandLine();
+    cli.setOut(new PrintWriter(new StringWriter()));
+    cli.setErr(new PrintWriter(stderr));
+
+    int code = cli.execute("bench", "--serving-rate", "0", "--out", out.toString());
+
+    assertNotEquals(0, code, stderr.toString());
+    assertTrue(
+        stderr.toString().contains("--serving-rate must be at least 1 request a second: 0"),
+        stderr.toString());
+    assertFalse(Files.exists(out.resolve("report.json")), "nothing measured, no report");
   }
 }
