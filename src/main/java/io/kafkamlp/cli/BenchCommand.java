@@ -161,15 +161,35 @@ final class BenchCommand implements Callable<Integer> {
 
   private PrintWriter out;
 
+  /** Refuses, before anything starts, a count or a rate that would measure nothing. */
+  private void checkOptions() {
+    atLeast("--repeats", repeats, 1);
+    atLeast("--max-samples", maxSamples, 1);
+    atLeast("--test-samples", testSamples, 1);
+    atLeast("--serving-rate", servingRate, 1);
+    atLeast("--serving-seconds", servingSeconds, 1);
+    atLeast("--serving-warmup-seconds", servingWarmupSeconds, 0);
+    atLeast("--accuracy-passes", accuracyPasses, 1);
+    atLeast("--timeout-seconds", timeoutSeconds, 1);
+    if (servingTrainingRate != null && !(servingTrainingRate > 0)) {
+      throw new IllegalArgumentException(
+          "--serving-training-rate must be above 0: " + servingTrainingRate);
+    }
+  }
+
+  /** Refuses {@code value} (null: not given, taken) under {@code min}. */
+  private static void atLeast(String option, Number value, long min) {
+    if (value != null && value.longValue() < min) {
+      throw new IllegalArgumentException(option + " must be at least " + min + ": " + value);
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     KafkaMlp.noteSimd();
     out = commandSpec.commandLine().getOut();
+    checkOptions();
     int runs = or(repeats, 1, 3);
-    if (servingRate < 1) {
-      throw new IllegalArgumentException(
-          "--serving-rate must be at least 1 request a second: " + servingRate);
-    }
     List<SampleFormat> inputFormats = formats.stream().map(SampleFormat::of).toList();
     if (!Files.isDirectory(data)) {
       throw new IllegalArgumentException(

@@ -15,6 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
 
 /**
@@ -69,19 +71,30 @@ class BenchCommandTest {
     assertTrue(markdown.contains("| CPU per sample learned, end to end, binary |"), markdown);
   }
 
-  @Test
-  void shouldRefuseAServingRateOfNoRequestsBeforeStartingAnything() {
+  @ParameterizedTest
+  @CsvSource({
+    "--serving-rate, 0, '--serving-rate must be at least 1: 0'",
+    "--repeats, 0, '--repeats must be at least 1: 0'",
+    "--max-samples, -5, '--max-samples must be at least 1: -5'",
+    "--test-samples, 0, '--test-samples must be at least 1: 0'",
+    "--serving-seconds, 0, '--serving-seconds must be at least 1: 0'",
+    "--serving-warmup-seconds, -1, '--serving-warmup-seconds must be at least 0: -1'",
+    "--accuracy-passes, 0, '--accuracy-passes must be at least 1: 0'",
+    "--timeout-seconds, 0, '--timeout-seconds must be at least 1: 0'",
+    "--serving-training-rate, 0, '--serving-training-rate must be above 0: 0.0'",
+    "--serving-training-rate, NaN, '--serving-training-rate must be above 0: NaN'"
+  })
+  void shouldRefuseACountOrRateThatMeasuresNothingBeforeStartingAnything(
+      String option, String value, String message) {
     StringWriter stderr = new StringWriter();
     CommandLine cli = KafkaMlp.commandLine();
     cli.setOut(new PrintWriter(new StringWriter()));
     cli.setErr(new PrintWriter(stderr));
 
-    int code = cli.execute("bench", "--serving-rate", "0", "--out", out.toString());
+    int code = cli.execute("bench", option, value, "--out", out.toString());
 
     assertNotEquals(0, code, stderr.toString());
-    assertTrue(
-        stderr.toString().contains("--serving-rate must be at least 1 request a second: 0"),
-        stderr.toString());
-    assertFalse(Files.exists(out.resolve("report.json")), "nothing measured, no report");
+    assertTrue(stderr.toString().contains(message), stderr.toString());
+    assertFalse(Files.exists(out.resolve("work")), "nothing started");
   }
 }
