@@ -7,10 +7,12 @@ import io.kafkamlp.metrics.ServingMetrics;
 import io.kafkamlp.metrics.TrainingMetrics;
 import io.kafkamlp.nn.Warmup;
 import io.kafkamlp.sample.SampleLimits;
+import io.kafkamlp.serve.ServingObserver;
 import io.kafkamlp.spec.ModelSpec;
 import io.kafkamlp.topology.ServerTopology;
 import io.kafkamlp.topology.TrainerTopology;
 import io.kafkamlp.train.ModelTrainer;
+import io.kafkamlp.train.ServingPriority;
 import io.kafkamlp.train.TrainerRegistry;
 import io.kafkamlp.train.TrainerSettings;
 import io.kafkamlp.train.TrainingRoute;
@@ -190,8 +192,10 @@ final class Pipeline implements AutoCloseable {
     new ProcessorMetrics().bindTo(metrics);
     trainingMetrics = new TrainingMetrics(metrics, metrics.getPrometheusRegistry());
 
-    trainer = role.trains() ? newTrainer(models, settings, applicationId, stateDir) : null;
-    server = role.serves() ? newServer(applicationId, stateDir) : null;
+    ServingPriority priority = servingPriority(settings, role);
+    trainer =
+        role.trains() ? newTrainer(models, settings, applicationId, stateDir, priority) : null;
+    server = role.serves() ? newServer(applicationId, stateDir, priority) : null;
     trainerStreamsMetrics = bindStreamsMetrics(trainer);
     serverStreamsMetrics = bindStreamsMetrics(server);
     start(trainer);
@@ -209,11 +213,27 @@ final class Pipeline implements AutoCloseable {
     return metricsServer == null ? -1 : metricsServer.port();
   }
 
+  /**
+   * Serving's priority over training when this process does both and {@code settings} give a lag;
+   * {@link ServingPriority#NONE} otherwise (a server in another process shares no cores with this
+   * one's training).
+   */
+  private static ServingPriority servingPriority(TrainerSettings settings, Role role) {
+    if (!role.trains() || !role.serves() || settings.servingLag().isZero()) {
+      return ServingPriority.NONE;
+    }
+    log.info(
+        "training yields to serving while it answers over {} ms later than usual",
+        settings.servingLag().toMillis());
+    return new ServingPriority(settings.servingLag());
+  }
+
   private KafkaStreams newTrainer(
       Map<String, ModelSpec> models,
       TrainerSettings settings,
       String applicationId,
-      Path stateDir) {
+      Path stateDir,
+      ServingPriority priority) {
     int partitions = samplesPartitions(kafka);
     TrainingRoute route = TrainingRoute.forSamplesPartitions(partitions);
     log.info(
@@ -225,7 +245,8 @@ final class Pipeline implements AutoCloseable {
         partitions,
         partitions == 1 ? "" : "s");
     StreamsBuilder builder = new StreamsBuilder();
-    TrainerTopology.build(builder, models, settings, registry, trainingMetrics, limits, route);
+    TrainerTopology.build(
+        builder, models, settings, registry, trainingMetrics, limits, route, priority);
     Properties props =
         trainerConfig(
             kafka,
@@ -237,9 +258,20 @@ final class Pipeline implements AutoCloseable {
     return new KafkaStreams(builder.build(), props);
   }
 
-  private KafkaStreams newServer(String applicationId, Path stateDir) {
+  private KafkaStreams newServer(String applicationId, Path stateDir, ServingPriority priority) {
     StreamsBuilder builder = new StreamsBuilder();
-    ServerTopology.build(builder, new ServingMetrics(metrics), limits);
+    ServingMetrics meters = new ServingMetrics(metrics);
+    ServingObserver observer =
+        !priority.enabled()
+            ? meters
+            : new ServingObserver() {
+              @Override
+              public void onPrediction(String model, boolean answered, long latencyMillis) {
+                meters.onPrediction(model, answered, latencyMillis);
+                priority.answered(latencyMillis);
+              }
+            };
+    ServerTopology.build(builder, observer, limits);
     Properties props = common(applicationId + "-server", stateDir.resolve("server"));
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
     props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);

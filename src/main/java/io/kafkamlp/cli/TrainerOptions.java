@@ -137,6 +137,14 @@ final class TrainerOptions {
               + " 4 cores or more); the model learns the same bits with any number.")
   int trainingThreads = TrainerSettings.defaults().trainingThreads();
 
+  @Option(
+      names = "--serving-lag-ms",
+      description =
+          "With --role all: how many milliseconds later than usual the server may answer"
+              + " requests before the training threads yield to it (default 20); they yield at"
+              + " most half the time. 0: training never yields.")
+  long servingLagMillis = TrainerSettings.defaults().servingLag().toMillis();
+
   /**
    * The sample limits of {@code --max-record-bytes} and {@code --max-features}.
    *
@@ -176,7 +184,8 @@ final class TrainerOptions {
         snapshotBatches,
         Duration.ofSeconds(snapshotSeconds),
         trainingQueue,
-        trainingThreads);
+        trainingThreads,
+        Duration.ofMillis(servingLagMillis));
   }
 
   /** The default model's spec (from the model options) and the extra models by name. */

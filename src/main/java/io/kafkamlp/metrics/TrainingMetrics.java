@@ -154,8 +154,10 @@ public final class TrainingMetrics implements TrainerObserver {
    * Meters of a task's training queue, tagged {@code task}: {@code mlp_training_queue_records},
    * {@code mlp_training_starved_seconds_total} (the training thread waited for records: Kafka's
    * side was the limit), {@code mlp_training_queue_full_seconds_total} (the stream thread waited
-   * for room: training was) and {@code mlp_training_cpu_seconds_total} (the training thread's CPU
-   * time: its rate, beside the starved time's, shows how much of the time the thread had a core).
+   * for room: training was), {@code mlp_training_yielded_seconds_total} (the training thread
+   * yielded to the server in its process, which was answering late) and {@code
+   * mlp_training_cpu_seconds_total} (the training thread's CPU time: its rate, beside the starved
+   * and yielded times', shows how much of the time the thread had a core).
    */
   @Override
   public void onQueueOpened(TrainingQueue queue) {
@@ -174,6 +176,11 @@ public final class TrainingMetrics implements TrainerObserver {
                 .register(registry),
             FunctionCounter.builder("mlp.training.queue.full", queue, TrainingQueue::fullSeconds)
                 .description("Time the stream thread waited for room in the training queue")
+                .baseUnit("seconds")
+                .tag("task", queue.task())
+                .register(registry),
+            FunctionCounter.builder("mlp.training.yielded", queue, TrainingQueue::yieldedSeconds)
+                .description("Time the training thread yielded to a server answering late")
                 .baseUnit("seconds")
                 .tag("task", queue.task())
                 .register(registry),

@@ -5,6 +5,7 @@ import io.kafkamlp.sample.SampleLimits;
 import io.kafkamlp.spec.ModelSpec;
 import io.kafkamlp.train.RoutedRecords;
 import io.kafkamlp.train.SampleRouter;
+import io.kafkamlp.train.ServingPriority;
 import io.kafkamlp.train.TrainerObserver;
 import io.kafkamlp.train.TrainerProcessor;
 import io.kafkamlp.train.TrainerRegistry;
@@ -100,6 +101,22 @@ public final class TrainerTopology {
       TrainerObserver observer,
       SampleLimits limits,
       TrainingRoute route) {
+    build(builder, models, settings, registry, observer, limits, route, ServingPriority.NONE);
+  }
+
+  /**
+   * As above, with the training threads yielding to the server in this process while it answers
+   * late ({@link ServingPriority}).
+   */
+  public static void build(
+      StreamsBuilder builder,
+      Map<String, ModelSpec> models,
+      TrainerSettings settings,
+      TrainerRegistry registry,
+      TrainerObserver observer,
+      SampleLimits limits,
+      TrainingRoute route,
+      ServingPriority priority) {
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(TrainerProcessor.CHECKPOINT_STORE),
@@ -137,7 +154,9 @@ public final class TrainerTopology {
                 Repartitioned.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(BY_MODEL));
     training
         .process(
-            () -> new TrainerProcessor(models, settings, registry, observer, route, handoff),
+            () ->
+                new TrainerProcessor(
+                    models, settings, registry, observer, route, handoff, priority),
             Named.as(TRAINER_NODE),
             TrainerProcessor.CHECKPOINT_STORE,
             TrainerProcessor.REPLAY_STORE)

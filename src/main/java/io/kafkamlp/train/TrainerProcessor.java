@@ -90,6 +90,7 @@ public final class TrainerProcessor implements Processor<byte[], byte[], byte[],
   private final TrainerObserver observer;
   private final TrainingRoute route;
   private final RoutedRecords routed;
+  private final ServingPriority priority;
   private final Map<String, ModelLog> models = new HashMap<>();
   private ProcessorContext<byte[], byte[]> context;
   private TrainingLoop loop;
@@ -109,12 +110,7 @@ public final class TrainerProcessor implements Processor<byte[], byte[], byte[],
     this(specs, settings, registry, observer, TrainingRoute.BY_MODEL, new RoutedRecords());
   }
 
-  /**
-   * @param route how records reach this processor; on {@link TrainingRoute#DIRECT} it refuses to
-   *     start in a task of any partition but the first (see {@link TrainingRoute#checkTask})
-   * @param routed where the router offers the records it forwards, already parsed; a value that is
-   *     not there is parsed
-   */
+  /** As below, never yielding to a server. */
   public TrainerProcessor(
       Map<String, ModelSpec> specs,
       TrainerSettings settings,
@@ -122,6 +118,25 @@ public final class TrainerProcessor implements Processor<byte[], byte[], byte[],
       TrainerObserver observer,
       TrainingRoute route,
       RoutedRecords routed) {
+    this(specs, settings, registry, observer, route, routed, ServingPriority.NONE);
+  }
+
+  /**
+   * @param route how records reach this processor; on {@link TrainingRoute#DIRECT} it refuses to
+   *     start in a task of any partition but the first (see {@link TrainingRoute#checkTask})
+   * @param routed where the router offers the records it forwards, already parsed; a value that is
+   *     not there is parsed
+   * @param priority when its training thread yields to the server in this process
+   */
+  public TrainerProcessor(
+      Map<String, ModelSpec> specs,
+      TrainerSettings settings,
+      TrainerRegistry registry,
+      TrainerObserver observer,
+      TrainingRoute route,
+      RoutedRecords routed,
+      ServingPriority priority) {
+    this.priority = priority;
     this.specs = Map.copyOf(specs);
     this.settings = settings;
     this.registry = registry;
@@ -149,7 +164,7 @@ public final class TrainerProcessor implements Processor<byte[], byte[], byte[],
     this.checkpoints = context.getStateStore(CHECKPOINT_STORE);
     this.replay = context.getStateStore(REPLAY_STORE);
     Duration idle = idlePause(context.appConfigs());
-    this.loop = new TrainingLoop(settings, idle, context.taskId().toString());
+    this.loop = new TrainingLoop(settings, idle, context.taskId().toString(), priority);
     try {
       restore();
     } catch (RuntimeException e) {

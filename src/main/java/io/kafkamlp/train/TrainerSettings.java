@@ -23,6 +23,8 @@ import java.time.Duration;
  *     update and gradient scan), the training thread included ({@link KernelThreads}); the model
  *     learns the same bits with any number. Only with a training thread (a queue of at least 1):
  *     the stream thread always trains alone
+ * @param servingLag how much later than usual the server in the same process may answer requests
+ *     before the training threads yield to it ({@link ServingPriority}); zero never yields
  */
 public record TrainerSettings(
     double validationFraction,
@@ -33,10 +35,18 @@ public record TrainerSettings(
     int snapshotEveryBatches,
     Duration snapshotInterval,
     int trainingQueue,
-    int trainingThreads) {
+    int trainingThreads,
+    Duration servingLag) {
 
   /** Records the stream thread may log ahead of training, by default. */
   public static final int DEFAULT_TRAINING_QUEUE = 1024;
+
+  /**
+   * How much later than usual serving may answer before training yields, by default: well under the
+   * 50 ms p99 the bench holds serving to, well over the few milliseconds a request's answer varies
+   * by when serving keeps up.
+   */
+  public static final Duration DEFAULT_SERVING_LAG = Duration.ofMillis(20);
 
   /** Cores from which a training step has a helper by default. */
   static final int HELPER_MIN_CORES = 4;
@@ -71,9 +81,12 @@ public record TrainerSettings(
     if (trainingThreads < 1) {
       throw new IllegalArgumentException("training threads must be >= 1, got " + trainingThreads);
     }
+    if (servingLag.isNegative()) {
+      throw new IllegalArgumentException("serving lag must be >= 0, got " + servingLag);
+    }
   }
 
-  /** These settings with the default training queue and threads. */
+  /** These settings with the default training queue, threads and serving lag. */
   public TrainerSettings(
       double validationFraction,
       double normalizerForgetting,
@@ -91,7 +104,8 @@ public record TrainerSettings(
         snapshotEveryBatches,
         snapshotInterval,
         DEFAULT_TRAINING_QUEUE,
-        DEFAULT_TRAINING_THREADS);
+        DEFAULT_TRAINING_THREADS,
+        DEFAULT_SERVING_LAG);
   }
 
   /** These settings with another training queue; 0 trains on the stream thread. */
@@ -105,7 +119,8 @@ public record TrainerSettings(
         snapshotEveryBatches,
         snapshotInterval,
         records,
-        trainingThreads);
+        trainingThreads,
+        servingLag);
   }
 
   /** These settings with another number of threads per training step. */
@@ -119,13 +134,30 @@ public record TrainerSettings(
         snapshotEveryBatches,
         snapshotInterval,
         trainingQueue,
-        threads);
+        threads,
+        servingLag);
+  }
+
+  /** These settings with another serving lag; zero: training never yields to serving. */
+  public TrainerSettings withServingLag(Duration lag) {
+    return new TrainerSettings(
+        validationFraction,
+        normalizerForgetting,
+        windowBatches,
+        checkpointEveryBatches,
+        checkpointInterval,
+        snapshotEveryBatches,
+        snapshotInterval,
+        trainingQueue,
+        trainingThreads,
+        lag);
   }
 
   /**
    * 10% validation, exact statistics, windows of 100 batches, checkpoints every 200 batches or 30
    * s, snapshots every second or 400 batches, a training thread with a queue of {@value
-   * #DEFAULT_TRAINING_QUEUE} records and {@link #DEFAULT_TRAINING_THREADS} threads per step.
+   * #DEFAULT_TRAINING_QUEUE} records and {@link #DEFAULT_TRAINING_THREADS} threads per step,
+   * yielding to serving when it answers {@link #DEFAULT_SERVING_LAG} later than usual.
    *
    * <p>A snapshot of the default model is about 1 MB, which every server decodes, so its cadence is
    * set by time: serving is at most about a second behind at any rate, and a fast stream does not

@@ -41,6 +41,9 @@ import org.slf4j.LoggerFactory;
  * stream thread's clock as each record or tick was queued. Only when outputs reach the processor
  * changes: at its next record or timer, instead of within the record that made them.
  *
+ * <p>The training thread yields between records while the server in this process answers late
+ * ({@link ServingPriority}); the time it yields is {@link #yieldedSeconds}.
+ *
  * <p><b>Inline</b> (a queue of 0): the caller's thread trains within {@link #learn}, and {@link
  * #drain} then returns its outputs at once.
  *
@@ -56,6 +59,7 @@ final class TrainingLoop implements TrainingQueue, AutoCloseable {
 
   private final TrainerSettings settings;
   private final Duration idle;
+  private final ServingPriority priority;
   private final Map<String, Learner> learners = new LinkedHashMap<>();
   private final Queue<Output> outbox = new ConcurrentLinkedQueue<>();
   private final BlockingQueue<Command> inbox;
@@ -69,18 +73,29 @@ final class TrainingLoop implements TrainingQueue, AutoCloseable {
   /** Written by the stream thread only. */
   private volatile long fullNanos;
 
+  /** Written by the training thread only. */
+  private volatile long yieldedNanos;
+
   /** The training thread's CPU time as last read by {@link #cpuSeconds}; -1 before any. */
   private final AtomicLong cpuNanos = new AtomicLong(-1);
+
+  /** As below, never yielding to a server. */
+  TrainingLoop(TrainerSettings settings, Duration idle, String task) {
+    this(settings, idle, task, ServingPriority.NONE);
+  }
 
   /**
    * @param idle how long a model's records must have stopped for it to publish at the next tick
    * @param task the task it trains for; its training thread is {@code mlp-training-<task>}, if
    *     {@link TrainerSettings#trainingQueue()} asks for one
+   * @param priority when the training thread yields to the server; inline, the stream thread never
+   *     does (it would hold up Kafka's work too)
    */
-  TrainingLoop(TrainerSettings settings, Duration idle, String task) {
+  TrainingLoop(TrainerSettings settings, Duration idle, String task, ServingPriority priority) {
     this.settings = settings;
     this.idle = idle;
     this.task = task;
+    this.priority = priority;
     if (settings.trainingQueue() == 0) {
       this.inbox = null;
       this.thread = null;
@@ -293,6 +308,11 @@ final class TrainingLoop implements TrainingQueue, AutoCloseable {
     return fullNanos / 1e9;
   }
 
+  @Override
+  public double yieldedSeconds() {
+    return yieldedNanos / 1e9;
+  }
+
   /**
    * Read from the JVM ({@link ThreadMXBean#getThreadCpuTime}); once the thread has ended, the last
    * value read, so that a counter built on it never goes back.
@@ -368,7 +388,14 @@ final class TrainingLoop implements TrainingQueue, AutoCloseable {
     KernelThreads kernels = null;
     try {
       kernels = KernelThreads.bind(settings.trainingThreads(), thread.getName());
+      ServingPriority.Turns turns = priority.turns();
       for (Command command = next(); command != Stop.INSTANCE; command = next()) {
+        if (command instanceof Learn) {
+          long yielded = turns.await();
+          if (yielded > 0) {
+            yieldedNanos += yielded;
+          }
+        }
         handle(command);
       }
     } catch (Throwable t) { // an interrupt too: the stream thread rethrows it at its next call

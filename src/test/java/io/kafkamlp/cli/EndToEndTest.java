@@ -24,6 +24,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -210,6 +211,88 @@ class EndToEndTest {
     assertEquals("dense0.W", model.get("parameters").get(0).get("name").asText());
     assertEquals(4 * 16, model.get("parameters").get(0).get("values").size());
     assertEquals(training, model.get("normalizer").get("count").asLong());
+  }
+
+  /**
+   * Requests whose timestamps are 3 s old look answered 3 s late: the training thread yields to the
+   * server (at most half the time), and learns every record all the same.
+   */
+  @Test
+  void shouldYieldTrainingToAServerAnsweringLateAndStillLearnEveryRecord() throws Exception {
+    Pipeline pipeline =
+        new Pipeline(
+            broker.bootstrapServers(),
+            Map.of("default", SPEC),
+            SETTINGS,
+            "yield",
+            stateDir,
+            Map.of(),
+            0);
+    Rng rng = new Rng(12);
+    int[] label = new int[1];
+    ValidationSplit split = new ValidationSplit(SETTINGS.validationFraction());
+    AtomicBoolean trained = new AtomicBoolean();
+    long training = 0;
+    try (KafkaProducer<byte[], byte[]> producer = producer()) {
+      Thread requests =
+          new Thread(
+              () -> {
+                Rng requestRng = new Rng(13);
+                for (int i = 0; !trained.get(); i++) {
+                  producer.send(
+                      new ProducerRecord<>(
+                          Topics.SAMPLES,
+                          null,
+                          System.currentTimeMillis() - 3_000,
+                          ("late-" + i).getBytes(StandardCharsets.UTF_8),
+                          SampleCodec.toBinary(sample(requestRng, false, new int[1]))));
+                  producer.flush();
+                  sleepMillis(10);
+                }
+              },
+              "late-requests");
+      requests.start();
+      try {
+        for (int i = 0; i < 3000; i++) {
+          byte[] key = ("train-" + i).getBytes(StandardCharsets.UTF_8);
+          producer.send(
+              new ProducerRecord<>(
+                  Topics.SAMPLES, key, SampleCodec.toBinary(sample(rng, true, label))));
+          training += split.isValidation(key) ? 0 : 1;
+          if (i % 100 == 99) {
+            producer.flush();
+            sleepMillis(50); // a stream over 1.5 s, not one burst
+          }
+        }
+        long expectedTrained = training / SPEC.batchSize() * SPEC.batchSize();
+        awaitSnapshot(s -> s.samplesTrained() == expectedTrained, Duration.ofSeconds(90));
+      } finally {
+        trained.set(true);
+        requests.join();
+      }
+    }
+
+    String scrape = get(pipeline.metricsPort(), "/metrics");
+    double yielded =
+        scrape
+            .lines()
+            .filter(line -> line.startsWith("mlp_training_yielded_seconds_total{"))
+            .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+            .sum();
+    assertTrue(yielded > 0, "the training thread yielded: " + yielded + " s");
+    assertTrue(
+        scrape.contains("mlp_predictions_total{model=\"default\",status=\"predicted\"}"),
+        "the late requests were answered");
+    pipeline.stop();
+  }
+
+  private static void sleepMillis(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   @Test

@@ -1,8 +1,11 @@
 package io.kafkamlp.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kafkamlp.train.TrainerSettings;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -25,5 +28,15 @@ class TrainerOptionsTest {
     TrainerSettings settings = settings("--training-threads", "3", "--training-queue", "16");
 
     assertEquals(TrainerSettings.defaults().withTrainingQueue(16).withTrainingThreads(3), settings);
+  }
+
+  @Test
+  void shouldSetTheServingLagWhenGivenZeroToNeverYield() {
+    assertEquals(Duration.ofMillis(20), settings().servingLag());
+    assertEquals(Duration.ofMillis(45), settings("--serving-lag-ms", "45").servingLag());
+    assertEquals(Duration.ZERO, settings("--serving-lag-ms", "0").servingLag());
+    IllegalArgumentException negative =
+        assertThrows(IllegalArgumentException.class, () -> settings("--serving-lag-ms", "-1"));
+    assertTrue(negative.getMessage().contains("serving lag"), negative.getMessage());
   }
 }

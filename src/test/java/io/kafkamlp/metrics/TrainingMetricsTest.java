@@ -105,6 +105,7 @@ class TrainingMetricsTest {
     int queued;
     double starved;
     double full;
+    double yielded;
     double cpu;
 
     FixedQueue(String task) {
@@ -137,6 +138,11 @@ class TrainingMetricsTest {
     }
 
     @Override
+    public double yieldedSeconds() {
+      return yielded;
+    }
+
+    @Override
     public double cpuSeconds() {
       return cpu;
     }
@@ -149,18 +155,21 @@ class TrainingMetricsTest {
     queue.queued = 17;
     queue.starved = 1.5;
     queue.full = 42.25;
+    queue.yielded = 0.75;
     queue.cpu = 7.5;
 
     String text = registry.scrape();
     assertTrue(text.contains("mlp_training_queue_records{task=\"0_0\"} 17.0"), text);
     assertTrue(text.contains("mlp_training_starved_seconds_total{task=\"0_0\"} 1.5"), text);
     assertTrue(text.contains("mlp_training_queue_full_seconds_total{task=\"0_0\"} 42.25"), text);
+    assertTrue(text.contains("mlp_training_yielded_seconds_total{task=\"0_0\"} 0.75"), text);
     assertTrue(text.contains("mlp_training_cpu_seconds_total{task=\"0_0\"} 7.5"), text);
 
     // the task closes and opens again (a rebalance): the meters read the new queue
     metrics.onQueueClosed(queue);
     assertFalse(registry.scrape().contains("mlp_training_queue"), "removed with its task");
     assertFalse(registry.scrape().contains("mlp_training_cpu"), "removed with its task");
+    assertFalse(registry.scrape().contains("mlp_training_yielded"), "removed with its task");
     FixedQueue reopened = new FixedQueue("0_0");
     metrics.onQueueOpened(reopened);
     reopened.queued = 3;

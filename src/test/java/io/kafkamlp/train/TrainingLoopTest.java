@@ -25,21 +25,29 @@ class TrainingLoopTest {
 
   private static final Duration IDLE = Duration.ofSeconds(2);
 
-  /** What a loop produced, in order, and the trainer's final state. */
-  private record Outcome(List<String> outputs, byte[] checkpoint) {}
+  /**
+   * What a loop produced, in order, the trainer's final state, and the time its training thread
+   * yielded.
+   */
+  private record Outcome(List<String> outputs, byte[] checkpoint, double yieldedSeconds) {}
+
+  private static Outcome run(TrainerSettings settings) {
+    return run(settings, ServingPriority.NONE);
+  }
 
   /**
    * Feeds 150 records (every fifth validation), 40 at each clock reading, ticks 2.5 s after every
    * 40th (the model is then idle), drains after every record.
    */
-  private static Outcome run(TrainerSettings settings) {
+  private static Outcome run(TrainerSettings settings, ServingPriority priority) {
     List<Sample> data = ModelTrainerTest.samples(150, 21);
     ModelTrainer trainer = new ModelTrainer("default", TrainerProcessorTest.SPEC, SETTINGS);
     TrainingLoop.Learner learner =
         new TrainingLoop.Learner(
             "default", trainer, trainer.checkpoint().length, 0, TrainerObserver.NONE);
     List<String> outputs = new ArrayList<>();
-    try (TrainingLoop loop = new TrainingLoop(settings, IDLE, "9_9")) {
+    double yielded;
+    try (TrainingLoop loop = new TrainingLoop(settings, IDLE, "9_9", priority)) {
       for (int i = 0; i < data.size(); i++) {
         TrainingRecord record = new TrainingRecord(data.get(i), i % 5 == 0);
         long now = 3_000L * (i / 40);
@@ -51,8 +59,9 @@ class TrainingLoopTest {
       }
       loop.close();
       loop.drain(output -> outputs.add(describe(output)));
+      yielded = loop.yieldedSeconds();
     }
-    return new Outcome(outputs, trainer.checkpoint());
+    return new Outcome(outputs, trainer.checkpoint(), yielded);
   }
 
   private static String describe(TrainingLoop.Output output) {
@@ -92,6 +101,24 @@ class TrainingLoopTest {
       assertEquals(inline.outputs(), outcome.outputs(), pipelined.toString());
       assertArrayEquals(inline.checkpoint(), outcome.checkpoint(), pipelined.toString());
     }
+  }
+
+  @Test
+  void shouldProduceTheSameWhenItsTrainingThreadYieldsToAServerBehind() {
+    Outcome inline = run(SETTINGS.withTrainingQueue(0));
+    ServingPriority priority = new ServingPriority(Duration.ofMillis(20));
+    // 10 s late: the thread yields from its first record until that answer is stale (most of
+    // FRESH: the answer ages while the loop starts)
+    priority.answered(10_000);
+
+    Outcome yielding = run(SETTINGS.withTrainingQueue(7), priority);
+
+    assertEquals(inline.outputs(), yielding.outputs());
+    assertArrayEquals(inline.checkpoint(), yielding.checkpoint());
+    assertTrue(
+        yielding.yieldedSeconds() > ServingPriority.FRESH.toNanos() / 1e9 / 2,
+        "yielded " + yielding.yieldedSeconds() + " s");
+    assertEquals(0, inline.yieldedSeconds(), "inline, the stream thread never yields");
   }
 
   @Test
