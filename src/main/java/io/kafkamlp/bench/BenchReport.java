@@ -256,14 +256,19 @@ public final class BenchReport {
           f(
               "steady: %,d requests at %,.0f/s from %.0f s after the first answer, %,d answered"
                   + " by a model, %d no-model-yet; labeled stream at %,.0f/s meanwhile, %,.0f"
-                  + " samples/s learned",
+                  + " samples/s learned%s",
               steady.requests(),
               run.requestsPerSecond(),
               steady.fromSeconds(),
               steady.answered(),
               steady.noModelYet(),
               run.offeredTrainingRate(),
-              run.trainingSamplesPerSecond()));
+              run.trainingSamplesPerSecond(),
+              Double.isNaN(run.trainingYieldedShare())
+                  ? ""
+                  : f(
+                      ", the training thread yielding to serving %.1f%% of the time",
+                      100 * run.trainingYieldedShare())));
     }
     if (!r.memory().isEmpty()) {
       row(

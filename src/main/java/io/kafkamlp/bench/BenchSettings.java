@@ -2,6 +2,7 @@ package io.kafkamlp.bench;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * What every measurement run shares.
@@ -12,6 +13,8 @@ import java.time.Duration;
  * @param timeout longest wait for one phase of a run (training to finish, answers to come)
  * @param validationFraction the pipeline's share of validation records (its default)
  * @param batchSize the default model's mini-batch size (its default)
+ * @param pipelineOptions options of {@code kafka-mlp run} added to every pipeline's command line,
+ *     e.g. {@code --serving-lag-ms 0}
  */
 public record BenchSettings(
     Path workDir,
@@ -19,4 +22,10 @@ public record BenchSettings(
     Duration scrapeInterval,
     Duration timeout,
     double validationFraction,
-    int batchSize) {}
+    int batchSize,
+    List<String> pipelineOptions) {
+
+  public BenchSettings {
+    pipelineOptions = List.copyOf(pipelineOptions);
+  }
+}

@@ -106,7 +106,11 @@ public final class EndToEnd {
       double testAccuracy;
       MemoryPeak memory;
       try (PipelineProcess pipeline =
-              PipelineProcess.start(bootstrap, settings.pipelineHeap(), dir.resolve("pipeline"));
+              PipelineProcess.start(
+                  bootstrap,
+                  settings.pipelineHeap(),
+                  dir.resolve("pipeline"),
+                  settings.pipelineOptions());
           MetricsSampler sampler =
               new MetricsSampler(pipeline.metricsUri(), settings.scrapeInterval())) {
         pipeline.awaitReady(sampler, settings.timeout());

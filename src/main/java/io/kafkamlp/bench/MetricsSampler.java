@@ -21,7 +21,8 @@ import java.util.concurrent.TimeoutException;
  * mlp_training_starved_seconds_total}, summed over its tasks), the time the default model's
  * training steps had taken ({@code mlp_train_step_seconds_sum}) and the CPU time its training
  * threads had used ({@code mlp_training_cpu_seconds_total}, summed), every scrape's figures kept
- * for {@link #between}.
+ * for {@link #between}; and the time the training threads had yielded to the server at the last
+ * scrape ({@code mlp_training_yielded_seconds_total}, summed).
  *
  * <p>Thread-safe. A scrape that fails (the endpoint not up yet, or gone) is skipped. {@link #close}
  * stops the thread.
@@ -111,6 +112,7 @@ public final class MetricsSampler implements AutoCloseable {
   private double peakHeapUsed = Double.NaN;
   private double peakLiveData = Double.NaN;
   private double trained;
+  private double yieldedSeconds = Double.NaN;
   private long trainedMillis;
   private CpuUse cpu = CpuUse.UNKNOWN;
   private final List<Point> series = new ArrayList<>();
@@ -125,7 +127,7 @@ public final class MetricsSampler implements AutoCloseable {
       "?name[]=mlp_samples_trained_total&name[]=jvm_memory_used_bytes"
           + "&name[]=jvm_gc_live_data_size_bytes&name[]=process_cpu_time_ns_total"
           + "&name[]=mlp_training_starved_seconds_total&name[]=mlp_train_step_seconds_sum"
-          + "&name[]=mlp_training_cpu_seconds_total";
+          + "&name[]=mlp_training_cpu_seconds_total&name[]=mlp_training_yielded_seconds_total";
 
   /**
    * Starts scraping {@code uri} (the endpoint, without a query) at once, then every {@code
@@ -178,6 +180,7 @@ public final class MetricsSampler implements AutoCloseable {
     peakHeapUsed = max(peakHeapUsed, PrometheusText.sum(text, "jvm_memory_used_bytes", HEAP));
     peakLiveData =
         max(peakLiveData, PrometheusText.sum(text, "jvm_gc_live_data_size_bytes", Map.of()));
+    yieldedSeconds = PrometheusText.sum(text, "mlp_training_yielded_seconds_total", Map.of());
     double now = PrometheusText.sum(text, "mlp_samples_trained_total", DEFAULT_MODEL);
     if (!Double.isNaN(now)) {
       trained = now;
@@ -212,6 +215,14 @@ public final class MetricsSampler implements AutoCloseable {
   /** The default model's samples trained at the last scrape (0 before it has any). */
   public synchronized double trained() {
     return trained;
+  }
+
+  /**
+   * Seconds the training threads had yielded to the server at the last scrape, summed over tasks;
+   * NaN before the first scrape or if the pipeline does not say.
+   */
+  public synchronized double yieldedSeconds() {
+    return yieldedSeconds;
   }
 
   /** Both JVMs' CPU time at the last scrape; {@link CpuUse#UNKNOWN} before the first. */

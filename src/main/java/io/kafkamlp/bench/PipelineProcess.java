@@ -56,13 +56,15 @@ public final class PipelineProcess implements AutoCloseable {
    *
    * @param maxHeap the child's {@code -Xmx}, e.g. {@code 1g}
    * @param dataDir the child's {@code --data-dir} (its Kafka Streams state), created if needed
+   * @param options more options of {@code run} for the child
    */
-  public static PipelineProcess start(String bootstrapServers, String maxHeap, Path dataDir) {
+  public static PipelineProcess start(
+      String bootstrapServers, String maxHeap, Path dataDir, List<String> options) {
     try {
       Files.createDirectories(dataDir);
       int port = freePort();
       Path log = dataDir.resolve("pipeline.log");
-      List<String> command = command(bootstrapServers, maxHeap, dataDir, port);
+      List<String> command = command(bootstrapServers, maxHeap, dataDir, port, options);
       Process process =
           new ProcessBuilder(command)
               .redirectErrorStream(true)
@@ -75,7 +77,8 @@ public final class PipelineProcess implements AutoCloseable {
   }
 
   /** The child's command line: this JVM's java and class path, the options in the class comment. */
-  static List<String> command(String bootstrapServers, String maxHeap, Path dataDir, int port) {
+  static List<String> command(
+      String bootstrapServers, String maxHeap, Path dataDir, int port, List<String> options) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(
@@ -95,6 +98,7 @@ public final class PipelineProcess implements AutoCloseable {
             Integer.toString(port),
             "--data-dir",
             dataDir.toString()));
+    command.addAll(options);
     return command;
   }
 

@@ -62,6 +62,9 @@ public final class Serving {
    * @param steady the requests sent after the warm-up
    * @param offeredTrainingRate labeled records per second sent meanwhile
    * @param trainingSamplesPerSecond samples the model learned per second during the steady window
+   * @param trainingYieldedShare share of the steady window the training threads yielded to the
+   *     server ({@code mlp_training_yielded_seconds_total}, summed over tasks); NaN if the pipeline
+   *     did not say
    * @param memory the pipeline JVM's peaks
    */
   public record Run(
@@ -73,6 +76,7 @@ public final class Serving {
       Window steady,
       double offeredTrainingRate,
       double trainingSamplesPerSecond,
+      double trainingYieldedShare,
       MemoryPeak memory) {}
 
   /**
@@ -141,7 +145,10 @@ public final class Serving {
     try (BenchBroker broker = BenchBroker.start(dir.resolve("broker"), List.of());
         PipelineProcess pipeline =
             PipelineProcess.start(
-                broker.bootstrapServers(), settings.pipelineHeap(), dir.resolve("pipeline"));
+                broker.bootstrapServers(),
+                settings.pipelineHeap(),
+                dir.resolve("pipeline"),
+                settings.pipelineOptions());
         MetricsSampler sampler =
             new MetricsSampler(pipeline.metricsUri(), settings.scrapeInterval())) {
       String bootstrap = broker.bootstrapServers();
@@ -168,6 +175,7 @@ public final class Serving {
         PacedSender.send(
             producer, i -> request(i, requestSamples, format), rate, warmupRequests, () -> false);
         double trainedBefore = sampler.trained();
+        double yieldedBefore = sampler.yieldedSeconds();
         double seconds =
             PacedSender.send(
                 producer,
@@ -176,6 +184,7 @@ public final class Serving {
                 steadyRequests,
                 () -> false);
         double trainedDuring = sampler.trained() - trainedBefore;
+        double yieldedDuring = sampler.yieldedSeconds() - yieldedBefore;
         stopTraining.set(true);
         producer.flush();
         collector.awaitAnswers(Duration.ofSeconds(30));
@@ -192,6 +201,7 @@ public final class Serving {
             window(collector, warmupRequests, total, rate),
             trainingRate,
             trainedDuring / seconds,
+            yieldedDuring / seconds,
             MemoryPeak.of(sampler, pipeline));
       } finally {
         stopTraining.set(true);

@@ -125,6 +125,14 @@ final class BenchCommand implements Callable<Integer> {
               + " end-to-end binary rate of this run, else 1000).")
   Double servingTrainingRate;
 
+  @Option(
+      names = "--serving-lag-ms",
+      description =
+          "The pipeline's --serving-lag-ms: how much later than usual serving may answer before"
+              + " training yields to it (default the pipeline's, 20); 0 measures serving without"
+              + " that priority.")
+  Long servingLagMillis;
+
   @Option(names = "--accuracy-passes", description = "Passes of the accuracy run (default 10).")
   Integer accuracyPasses;
 
@@ -171,6 +179,7 @@ final class BenchCommand implements Callable<Integer> {
     atLeast("--serving-warmup-seconds", servingWarmupSeconds, 0);
     atLeast("--accuracy-passes", accuracyPasses, 1);
     atLeast("--timeout-seconds", timeoutSeconds, 1);
+    atLeast("--serving-lag-ms", servingLagMillis, 0);
     if (servingTrainingRate != null && !(servingTrainingRate > 0)) {
       throw new IllegalArgumentException(
           "--serving-training-rate must be above 0: " + servingTrainingRate);
@@ -211,7 +220,10 @@ final class BenchCommand implements Callable<Integer> {
             Duration.ofMillis(200),
             Duration.ofSeconds(timeoutSeconds),
             TrainerSettings.defaults().validationFraction(),
-            ModelSpec.defaults().batchSize());
+            ModelSpec.defaults().batchSize(),
+            servingLagMillis == null
+                ? List.of()
+                : List.of("--serving-lag-ms", Long.toString(servingLagMillis)));
     Instant started = Instant.now();
     int seconds = or(servingSeconds, 5, 30);
     int warmupSeconds = or(servingWarmupSeconds, 5, 120);
@@ -385,7 +397,8 @@ final class BenchCommand implements Callable<Integer> {
         say(
             "%s: steady (from %.0f s) p50 %d ms, p99 %d ms, max %d ms over %,d answers (%d"
                 + " no-model-yet) at %,.0f requests/s; first %.0f s p50 %d ms, p99 %d ms, max %d"
-                + " ms; labeled stream at %,.0f/s, learned %,.0f samples/s meanwhile",
+                + " ms; labeled stream at %,.0f/s, learned %,.0f samples/s meanwhile, yielding"
+                + " to serving %.1f%% of the time",
             name,
             steady.fromSeconds(),
             steady.p50Millis(),
@@ -399,7 +412,8 @@ final class BenchCommand implements Callable<Integer> {
             start.p99Millis(),
             start.maxMillis(),
             run.offeredTrainingRate(),
-            run.trainingSamplesPerSecond());
+            run.trainingSamplesPerSecond(),
+            100 * run.trainingYieldedShare());
       }
     }
 

@@ -40,6 +40,7 @@ class BenchReportTest {
         new Serving.Window(120, 150, 30_000, 30_000, 0, p50, p99, 80),
         5_000,
         4_900,
+        0.125,
         MEMORY);
   }
 
@@ -202,7 +203,8 @@ class BenchReportTest {
             "| serving latency p50 / p99 / max, binary | steady 12 / 45 / 80 ms; first 30 s 200 /"
                 + " 700 / 900 ms (p99 by 5 s: 1,200, 60, 40, 30, 30, - ms) | steady: 30,000"
                 + " requests at 1,000/s from 120 s after the first answer, 30,000 answered by a"
-                + " model, 0 no-model-yet;"),
+                + " model, 0 no-model-yet; labeled stream at 5,000/s meanwhile, 4,900 samples/s"
+                + " learned, the training thread yielding to serving 12.5% of the time |"),
         md);
     assertTrue(md.contains("| peak heap of the pipeline (-Xmx1g) | 600 MiB | < 1 GiB | met |"), md);
     assertTrue(
@@ -295,6 +297,7 @@ class BenchReportTest {
     assertEquals(6, servingRun.path("startSlices").size());
     assertEquals(1_200, servingRun.path("startSlices").get(0).path("p99Millis").asLong());
     assertEquals(25.0, servingRun.path("startSlices").get(5).path("fromSeconds").asDouble());
+    assertEquals(0.125, servingRun.path("trainingYieldedShare").asDouble());
     assertEquals(700.0, json.path("serving").path("medianStartP99Millis").asDouble());
     assertEquals("not measured", json.path("targets").get(0).path("status").asText());
     assertEquals(8, json.path("targets").size());

@@ -115,6 +115,15 @@ class MetricsSamplerTest {
   }
 
   @Test
+  void shouldKeepTheTrainingThreadsYieldAtTheLastScrapeOverItsTasks() {
+    assertTrue(Double.isNaN(sampler.yieldedSeconds()), "before any scrape");
+    sampler.record(scrape(0) + twoTasks("mlp_training_yielded_seconds_total", 1, 0.5), 1_000, 1);
+    assertEquals(1.5, sampler.yieldedSeconds(), 1e-12);
+    sampler.record(scrape(500) + twoTasks("mlp_training_yielded_seconds_total", 2, 0.75), 2_000, 2);
+    assertEquals(2.75, sampler.yieldedSeconds(), 1e-12);
+  }
+
+  @Test
   void shouldNotKnowTheWaitOfAPipelineTrainingOnItsStreamThread() {
     sampler.record(scrape(0), 1_000, 1);
     sampler.record(scrape(500), 2_000, 2);

@@ -12,12 +12,17 @@ class PipelineProcessTest {
   @Test
   void shouldGiveTheChildItsHeapWithFourTenthsOfItYoung() {
     List<String> command =
-        PipelineProcess.command("127.0.0.1:9092", "1g", Path.of("/tmp/pipeline"), 9404);
+        PipelineProcess.command(
+            "127.0.0.1:9092",
+            "1g",
+            Path.of("/tmp/pipeline"),
+            9404,
+            List.of("--serving-lag-ms", "0"));
 
     assertTrue(command.contains("-Xmx1g"), command.toString());
     assertTrue(command.contains("-Xmn409m"), command.toString());
     assertTrue(
-        PipelineProcess.command("b:1", "2048m", Path.of("d"), 1).contains("-Xmn819m"),
+        PipelineProcess.command("b:1", "2048m", Path.of("d"), 1, List.of()).contains("-Xmn819m"),
         "the same share of any heap");
     int main = command.indexOf(PipelineProcess.MAIN_CLASS);
     assertEquals(
@@ -28,7 +33,9 @@ class PipelineProcessTest {
             "--metrics-port",
             "9404",
             "--data-dir",
-            "/tmp/pipeline"),
+            "/tmp/pipeline",
+            "--serving-lag-ms",
+            "0"),
         command.subList(main + 1, command.size()));
   }
 }

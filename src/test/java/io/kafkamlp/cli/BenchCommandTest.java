@@ -81,6 +81,7 @@ class BenchCommandTest {
     "--serving-warmup-seconds, -1, '--serving-warmup-seconds must be at least 0: -1'",
     "--accuracy-passes, 0, '--accuracy-passes must be at least 1: 0'",
     "--timeout-seconds, 0, '--timeout-seconds must be at least 1: 0'",
+    "--serving-lag-ms, -1, '--serving-lag-ms must be at least 0: -1'",
     "--serving-training-rate, 0, '--serving-training-rate must be above 0: 0.0'",
     "--serving-training-rate, NaN, '--serving-training-rate must be above 0: NaN'"
   })
