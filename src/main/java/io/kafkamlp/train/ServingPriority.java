@@ -113,9 +113,7 @@ public final class ServingPriority {
       periodStarted = true;
       periodStartNanos = now;
     } else if (now - periodStartNanos >= PERIOD.toNanos()) {
-      if (periodMinMillis != Long.MAX_VALUE) {
-        baselineMillis = periodMinMillis;
-      }
+      baselineMillis = periodMinMillis; // set: the answer that started the period counted
       periodMinMillis = Long.MAX_VALUE;
       periodStartNanos = now;
     }

@@ -24,7 +24,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -247,7 +249,7 @@ class EndToEndTest {
                           ("late-" + i).getBytes(StandardCharsets.UTF_8),
                           SampleCodec.toBinary(sample(requestRng, false, new int[1]))));
                   producer.flush();
-                  sleepMillis(10);
+                  LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
                 }
               },
               "late-requests");
@@ -261,7 +263,7 @@ class EndToEndTest {
           training += split.isValidation(key) ? 0 : 1;
           if (i % 100 == 99) {
             producer.flush();
-            sleepMillis(50); // a stream over 1.5 s, not one burst
+            Thread.sleep(50); // a stream over 1.5 s, not one burst
           }
         }
         long expectedTrained = training / SPEC.batchSize() * SPEC.batchSize();
@@ -284,15 +286,6 @@ class EndToEndTest {
         scrape.contains("mlp_predictions_total{model=\"default\",status=\"predicted\"}"),
         "the late requests were answered");
     pipeline.stop();
-  }
-
-  private static void sleepMillis(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 
   @Test
