@@ -70,7 +70,8 @@ public class StandardizerBenchmark {
     for (int r = 0; r < BATCH; r++) {
       float[] x = samples[(int) (count & 63)];
       count++;
-      StandardizerLoops.welford(x, mean, m2, count, wide);
+      StandardizerLoops.widenFinite(x, wide, FEATURES);
+      StandardizerLoops.welford(wide, mean, m2, count, FEATURES);
       System.arraycopy(x, 0, batch, r * FEATURES, FEATURES);
     }
     StandardizerLoops.scales(mean, m2, count - 1.0, 1e-12, scale, centre, centreLow, inverseScale);
@@ -86,7 +87,8 @@ public class StandardizerBenchmark {
   public float[] perSample() {
     float[] x = samples[(int) (count & 63)];
     count++;
-    StandardizerLoops.welford(x, mean, m2, count, wide);
+    StandardizerLoops.widenFinite(x, wide, FEATURES);
+    StandardizerLoops.welford(wide, mean, m2, count, FEATURES);
     StandardizerLoops.scales(mean, m2, count - 1.0, 1e-12, scale, centre, centreLow, inverseScale);
     StandardizerLoops.standardize(x, 0, out, 0, centre, centreLow, inverseScale, FEATURES);
     return out;

@@ -153,15 +153,14 @@ public final class RunningStandardizer {
 
   /** Adds a sample of the right length to the statistics. */
   private void accumulate(float[] x) {
-    for (int i = 0; i < x.length; i++) {
-      if (!Float.isFinite(x[i])) {
-        throw new IllegalArgumentException("feature " + i + " is not finite: " + x[i]);
-      }
+    // into the scratch array first, checked on the way: the statistics change only after
+    if (!StandardizerLoops.widenFinite(x, wide, x.length)) {
+      throw notFinite(x);
     }
     count++;
     scalesCurrent = false;
     if (forgetting == 0.0) {
-      StandardizerLoops.welford(x, mean, m2OrVar, count, wide);
+      StandardizerLoops.welford(wide, mean, m2OrVar, count, x.length);
     } else if (count == 1) {
       for (int i = 0; i < x.length; i++) {
         // mean = x, var = 0
@@ -169,8 +168,17 @@ public final class RunningStandardizer {
         m2OrVar[i] = 0.0;
       }
     } else {
-      StandardizerLoops.weighted(x, mean, m2OrVar, forgetting, wide);
+      StandardizerLoops.weighted(wide, mean, m2OrVar, forgetting, x.length);
     }
+  }
+
+  /** The error for a sample with a value that is not finite, naming the first. */
+  private static IllegalArgumentException notFinite(float[] x) {
+    int i = 0;
+    while (Float.isFinite(x[i])) {
+      i++;
+    }
+    return new IllegalArgumentException("feature " + i + " is not finite: " + x[i]);
   }
 
   /**

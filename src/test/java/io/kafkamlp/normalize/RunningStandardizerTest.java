@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Welford and weighted statistics against references, the transform, and the byte format. */
@@ -425,20 +426,20 @@ class RunningStandardizerTest {
     }
   }
 
-  @Test
-  void shouldLeaveTheStatisticsUnchangedWhenASampleIsNotFinite() {
+  @ParameterizedTest(name = "{0} at forgetting {1}")
+  @CsvSource({"NaN, 0", "Infinity, 0", "-Infinity, 0", "NaN, 0.05", "-Infinity, 0.05"})
+  void shouldLeaveTheStatisticsUnchangedWhenASampleIsNotFinite(float bad, double forgetting) {
     // Given
-    RunningStandardizer s = trained(data(10, SEED), 0.0);
+    RunningStandardizer s = trained(data(10, SEED), forgetting);
     byte[] before = s.toBytes();
 
     // When
     IllegalArgumentException e =
         assertThrows(
-            IllegalArgumentException.class,
-            () -> s.update(new float[] {1f, 2f, Float.NaN, 4f, 5f}));
+            IllegalArgumentException.class, () -> s.update(new float[] {1f, 2f, bad, 4f, 5f}));
 
     // Then
-    assertTrue(e.getMessage().contains("feature 2"), e.getMessage());
+    assertTrue(e.getMessage().contains("feature 2 is not finite: " + bad), e.getMessage());
     assertArrayEquals(before, s.toBytes());
   }
 

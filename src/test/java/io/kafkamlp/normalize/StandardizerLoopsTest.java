@@ -2,7 +2,10 @@ package io.kafkamlp.normalize;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -30,7 +33,8 @@ class StandardizerLoopsTest {
     double[] scale = new double[features];
     for (long count = 1; count <= 50; count++) {
       float[] x = sample(features, random);
-      StandardizerLoops.welford(x, mean, m2, count, wide);
+      assertTrue(StandardizerLoops.widenFinite(x, wide, features));
+      StandardizerLoops.welford(wide, mean, m2, count, features);
       for (int i = 0; i < features; i++) {
         double d = x[i] - plainMean[i];
         plainMean[i] += d / count;
@@ -59,7 +63,8 @@ class StandardizerLoopsTest {
     double[] scale = new double[features];
     for (int step = 0; step < 50; step++) {
       float[] x = sample(features, random);
-      StandardizerLoops.weighted(x, mean, var, alpha, wide);
+      assertTrue(StandardizerLoops.widenFinite(x, wide, features));
+      StandardizerLoops.weighted(wide, mean, var, alpha, features);
       for (int i = 0; i < features; i++) {
         double d = x[i] - plainMean[i];
         double incr = alpha * d;
@@ -71,6 +76,40 @@ class StandardizerLoopsTest {
       assertBits(plainMean, mean, "mean after " + step);
       assertBits(plainVar, var, "variance after " + step);
       assertArrayEquals(plainOut, x, "transform in place after " + step);
+    }
+  }
+
+  /**
+   * The check in the widening loop, against {@link Float#isFinite} at every position of a vector's
+   * width and past it: each kind of value that is not finite (both infinities, the canonical NaN, a
+   * NaN with its sign set and the NaN with every payload bit) found wherever it is, and the
+   * extremes of the finite ones (the largest, the smallest subnormal, both zeros) let through.
+   */
+  @ParameterizedTest(name = "{0} features")
+  @ValueSource(ints = {1, 15, 16, 17, 784})
+  void shouldFindAValueThatIsNotFiniteAnywhere(int features) {
+    float[] bad = {
+      Float.POSITIVE_INFINITY,
+      Float.NEGATIVE_INFINITY,
+      Float.NaN,
+      Float.intBitsToFloat(0xffc00000),
+      Float.intBitsToFloat(0x7fffffff)
+    };
+    float[] good = {Float.MAX_VALUE, -Float.MAX_VALUE, Float.MIN_VALUE, 0f, -0f};
+    double[] wide = new double[features];
+    for (int at = 0; at < features; at++) {
+      for (float g : good) {
+        float[] x = new float[features];
+        Arrays.fill(x, 3f);
+        x[at] = g;
+        assertTrue(StandardizerLoops.widenFinite(x, wide, features), g + " at " + at);
+        assertEquals(g, (float) wide[at], "widened " + g);
+      }
+      for (float b : bad) {
+        float[] x = new float[features];
+        x[at] = b;
+        assertFalse(StandardizerLoops.widenFinite(x, wide, features), b + " at " + at);
+      }
     }
   }
 

@@ -1,5 +1,6 @@
 package io.kafkamlp.nn.activation;
 
+import io.kafkamlp.nn.kernel.MatrixKernels;
 import org.ejml.data.FMatrixRMaj;
 
 /** {@code max(0, z)}; He initialization. Its kink is at 0 (the gradient there is taken as 0). */
@@ -27,13 +28,7 @@ final class Relu implements Activation {
 
   @Override
   public void backward(FMatrixRMaj z, FMatrixRMaj a, FMatrixRMaj dA, FMatrixRMaj dZ) {
-    float[] zd = z.data;
-    float[] da = dA.data;
-    float[] dz = dZ.data;
-    int n = z.getNumElements();
-    for (int i = 0; i < n; i++) {
-      dz[i] = zd[i] > 0f ? da[i] : 0f;
-    }
+    MatrixKernels.reluGradient(z.data, dA.data, dZ.data, z.getNumElements());
   }
 
   @Override

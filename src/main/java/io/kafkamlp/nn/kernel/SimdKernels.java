@@ -2,6 +2,8 @@ package io.kafkamlp.nn.kernel;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -22,6 +24,22 @@ final class SimdKernels {
   private static final int TILE_COLS = 2 * LANES;
 
   private SimdKernels() {}
+
+  /**
+   * {@code dz[i] = z[i] > 0 ? da[i] : 0} for {@code i} below the largest multiple of the vector
+   * width not above {@code n}, a vector at a time (a compare and a blend, no branch); returns that
+   * bound, where the caller goes on.
+   */
+  static int reluGradient(float[] z, float[] da, float[] dz, int n) {
+    int bound = SPECIES.loopBound(n);
+    FloatVector zero = FloatVector.zero(SPECIES);
+    for (int i = 0; i < bound; i += LANES) {
+      VectorMask<Float> positive =
+          FloatVector.fromArray(SPECIES, z, i).compare(VectorOperators.GT, 0f);
+      zero.blend(FloatVector.fromArray(SPECIES, da, i), positive).intoArray(dz, i);
+    }
+    return bound;
+  }
 
   /** Rows of {@code C} that {@link #tiledRows} computes together: its row ranges start at these. */
   static final int TILE_ROWS = 4;

@@ -356,6 +356,54 @@ class MatrixKernelsTest {
    * Relative to the sum of absolute terms: cancellation can make the exact result arbitrarily
    * small, while float rounding error is bounded by that sum.
    */
+  /**
+   * The ReLU's gradient, element by element against its formula, bit for bit: lengths below, at and
+   * past the vector width (and the default model's 32 x 256 layer), pre-activations of every sign
+   * and kind (+0, -0, the smallest subnormals, infinities, NaN) and upstream gradients including
+   * NaN and infinities, which pass where the unit is active and give +0 where it is not; in place
+   * ({@code dz} the same array as {@code da}) too.
+   */
+  @ParameterizedTest(name = "{0} elements")
+  @ValueSource(ints = {1, 7, 15, 16, 17, 31, 33, 8192})
+  void shouldPassTheGradientExactlyWhereTheUnitIsActive(int n) {
+    // Given
+    float[] special = {
+      0f,
+      -0f,
+      Float.MIN_VALUE,
+      -Float.MIN_VALUE,
+      Float.POSITIVE_INFINITY,
+      Float.NEGATIVE_INFINITY,
+      Float.NaN,
+      1f,
+      -1f
+    };
+    Random random = new Random(n);
+    float[] z = new float[n];
+    float[] da = new float[n];
+    for (int i = 0; i < n; i++) {
+      z[i] = i % 3 == 0 ? special[random.nextInt(special.length)] : (float) random.nextGaussian();
+      da[i] = i % 5 == 0 ? special[random.nextInt(special.length)] : (float) random.nextGaussian();
+    }
+    float[] expected = new float[n];
+    for (int i = 0; i < n; i++) {
+      expected[i] = z[i] > 0f ? da[i] : 0f;
+    }
+
+    // When
+    float[] dz = new float[n];
+    MatrixKernels.reluGradient(z, da, dz, n);
+    float[] inPlace = da.clone();
+    MatrixKernels.reluGradient(z, inPlace, inPlace, n);
+
+    // Then
+    for (int i = 0; i < n; i++) {
+      int want = Float.floatToRawIntBits(expected[i]);
+      assertEquals(want, Float.floatToRawIntBits(dz[i]), "z " + z[i] + ", da " + da[i]);
+      assertEquals(want, Float.floatToRawIntBits(inPlace[i]), "in place at " + i);
+    }
+  }
+
   private static void assertClose(double[][] expected, double[][] scale, FMatrixRMaj actual) {
     assertEquals(expected.length, actual.numRows);
     assertEquals(expected[0].length, actual.numCols);
