@@ -8,15 +8,19 @@ import io.kafkamlp.replay.TrainingReplay;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Produced;
@@ -39,6 +43,8 @@ public final class Passthrough {
 
   /** The output topic: {@code samples}' partitions, append-time timestamps. */
   public static final String OUTPUT = "bench-passthrough";
+
+  private static final String APPLICATION_ID = "bench-passthrough";
 
   private Passthrough() {}
 
@@ -86,11 +92,13 @@ public final class Passthrough {
   public static Run run(
       BenchSettings settings, StreamsConfigSource config, TrainingReplay replay, Path dir)
       throws Exception {
-    try (BenchBroker broker = BenchBroker.start(dir.resolve("broker"), List.of(outputTopic()))) {
+    Path stateDir = dir.resolve("state");
+    String requestBytes = largestRequest(config.config("", APPLICATION_ID, stateDir));
+    try (BenchBroker broker =
+        BenchBroker.start(dir.resolve("broker"), List.of(outputTopic(requestBytes)))) {
       String bootstrap = broker.bootstrapServers();
       KafkaStreams streams =
-          new KafkaStreams(
-              topology(), config.config(bootstrap, "bench-passthrough", dir.resolve("state")));
+          new KafkaStreams(topology(), config.config(bootstrap, APPLICATION_ID, stateDir));
       CountDownLatch running = new CountDownLatch(1);
       streams.setStateListener(
           (now, before) -> {
@@ -122,15 +130,37 @@ public final class Passthrough {
     }
   }
 
-  private static TopicDeclaration outputTopic() {
+  /**
+   * The largest request the application's producer may send ({@code max.request.size}, a batch
+   * included), as a topic config value; null if the config leaves the client's default (1 MiB,
+   * which the broker's default takes).
+   */
+  public static String largestRequest(Properties streamsConfig) {
+    Object bytes =
+        streamsConfig.get(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
+    return bytes == null ? null : bytes.toString();
+  }
+
+  /**
+   * {@link #OUTPUT}: {@code samples}' partitions and configs, append-time timestamps, and batches
+   * as large as the application's producer sends ({@code requestBytes}, unless null) taken whole,
+   * as the pipeline's own topics take them. With the broker's 1 MiB default the trainer's 2 MiB
+   * batches were refused, split and sent again: 1,208 times over one full run's passthroughs
+   * (2026-12-01, a16d8b5).
+   */
+  public static TopicDeclaration outputTopic(String requestBytes) {
     TopicDeclaration samples =
         TopicDeclaration.load().stream()
             .filter(t -> t.name().equals(Topics.SAMPLES))
             .findFirst()
             .orElseThrow();
-    return new TopicDeclaration(
-            OUTPUT, samples.partitions(), samples.replicationFactor(), samples.configs())
-        .withConfig("message.timestamp.type", "LogAppendTime");
+    TopicDeclaration output =
+        new TopicDeclaration(
+                OUTPUT, samples.partitions(), samples.replicationFactor(), samples.configs())
+            .withConfig("message.timestamp.type", "LogAppendTime");
+    return requestBytes == null
+        ? output
+        : output.withConfig(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, requestBytes);
   }
 
   /**

@@ -1,19 +1,25 @@
 package io.kafkamlp.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kafkamlp.bench.Passthrough;
+import io.kafkamlp.kafka.TopicDeclaration;
 import io.kafkamlp.sample.SampleLimits;
 import io.kafkamlp.train.TrainingRoute;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The trainer's commit interval by route, and a transaction timeout that Kafka Streams accepts with
- * it: above the interval in force, the user's own or kafka-mlp's.
+ * it: above the interval in force, the user's own or kafka-mlp's; the bench's passthrough topic
+ * sized for the trainer's batches.
  */
 class TrainerConfigTest {
 
@@ -61,6 +67,26 @@ class TrainerConfigTest {
 
     assertEquals(30_000, millis(props, COMMIT));
     assertEquals(35_000, millis(props, TIMEOUT));
+  }
+
+  /**
+   * The bench's passthrough, which measures Kafka's limit with these settings, writes its copies to
+   * a topic that takes the trainer producer's largest batch whole (with the broker's 1 MiB default
+   * the 2 MiB batches were refused, split and sent again).
+   */
+  @Test
+  void shouldLetThePassthroughsOutputTakeTheTrainersLargestBatch() {
+    Properties props = BenchCommand.trainerConfig().config("localhost:9092", "app-trainer", dir);
+
+    TopicDeclaration output = Passthrough.outputTopic(Passthrough.largestRequest(props));
+
+    long batch = millis(props, StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG));
+    long request =
+        millis(props, StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
+    long accepted = Long.parseLong(output.configs().get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG));
+    assertEquals(2 * 1024 * 1024, batch);
+    assertTrue(accepted >= batch && accepted >= request, accepted + " bytes");
+    assertEquals("LogAppendTime", output.configs().get("message.timestamp.type"));
   }
 
   @Test
