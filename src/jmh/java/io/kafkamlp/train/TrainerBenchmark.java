@@ -35,7 +35,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * leaves of the kernel's rate before any Kafka work. On 2026-11-30 (2-core AMD EPYC, AVX-512;
  * alternating runs of 1 fork x 5 iterations): trainer 33,136 and 33,637 samples/s, kernel 41,428
  * and 44,446 (0.76-0.80x), a sample normalized at a time; with a batch normalized at once, in a
- * full {@code scripts/bench.sh} run: trainer 44,424, kernel 44,082 and 44,152 (1.01x).
+ * full {@code scripts/bench.sh} run: trainer 44,424, kernel 44,082 and 44,152 (1.01x). On
+ * 2026-12-01, a steady hour: 45,283-46,863 against a kernel of 54,527-56,074 (0.83-0.84x); with the
+ * ReLU's backward pass and the normalizer's finiteness check without a branch per element,
+ * 48,193-51,174 (0.87-0.92x), and 50,758 in a full run (0.92x its kernel of 55,311).
  *
  * <p>The samples are the default synthetic stream's (784 features, 10 classes, seed 42): the work
  * per sample does not depend on the values. The trainer keeps learning across iterations.
