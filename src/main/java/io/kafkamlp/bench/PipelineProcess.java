@@ -15,9 +15,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The pipeline ({@code kafka-mlp run}) in a JVM of its own, joined to a running broker, so that its
  * heap and CPU are its own: {@code java --add-modules jdk.incubator.vector -Xmx<heap> -Xmn<young>
- * -XX:+ExitOnOutOfMemoryError -cp <this JVM's class path> io.kafkamlp.cli.KafkaMlp run
- * --bootstrap-servers ... --metrics-port <free port> --data-dir <dir>}. Its stdout and stderr go to
- * {@code <dir>/pipeline.log}.
+ * -XX:+AlwaysPreTouch -XX:+ExitOnOutOfMemoryError -cp <this JVM's class path>
+ * io.kafkamlp.cli.KafkaMlp run --bootstrap-servers ... --metrics-port <free port> --data-dir
+ * <dir>}. Its stdout and stderr go to {@code <dir>/pipeline.log}.
  *
  * <p>{@link #close} stops it as SIGTERM does (state committed, final snapshots published), and
  * kills it if it has not exited within 60 s.
@@ -37,6 +37,18 @@ public final class PipelineProcess implements AutoCloseable {
    * heap in use against 484-612 (alternating runs, 2026-11-30).
    */
   static final double YOUNG_SHARE = 0.4;
+
+  /**
+   * The JVM writes every page of its heap as it commits it (at start, the young generation and the
+   * initial heap), so that the first collections' cycles through eden do not fault pages in while
+   * the server answers. On this project's VM a page the host has taken back costs 10-18 us to fault
+   * in again (see the README, "What the broker's writes cost"), about a second of CPU for 400 MB of
+   * eden; starting with it takes 0.35 s more for a 1 GiB heap there. Serving benches, the first 30
+   * s after the first answer, three pairs of three runs alternating (labeled stream at 8,269/s,
+   * 2026-12-01): p99 168, 52, 40 / 119, 60, 38 / 290, 102, 35 ms with it against 317, 69, 40 / 175,
+   * 137, 39 / 214, 173, 37 without (the benches' medians 52, 60, 102 against 69, 137, 173).
+   */
+  static final String PRE_TOUCH = "-XX:+AlwaysPreTouch";
 
   private final Process process;
   private final int metricsPort;
@@ -87,6 +99,7 @@ public final class PipelineProcess implements AutoCloseable {
             "jdk.incubator.vector",
             "-Xmx" + maxHeap,
             "-Xmn" + (long) (Target.heapBytes(maxHeap) * YOUNG_SHARE / (1 << 20)) + "m",
+            PRE_TOUCH,
             "-XX:+ExitOnOutOfMemoryError",
             "-cp",
             System.getProperty("java.class.path"),

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class PipelineProcessTest {
 
   @Test
-  void shouldGiveTheChildItsHeapWithFourTenthsOfItYoung() {
+  void shouldGiveTheChildItsHeapWithFourTenthsOfItYoungAndPreTouched() {
     List<String> command =
         PipelineProcess.command(
             "127.0.0.1:9092",
@@ -25,6 +25,9 @@ class PipelineProcessTest {
         PipelineProcess.command("b:1", "2048m", Path.of("d"), 1, List.of()).contains("-Xmn819m"),
         "the same share of any heap");
     int main = command.indexOf(PipelineProcess.MAIN_CLASS);
+    assertTrue(
+        command.subList(0, main).contains("-XX:+AlwaysPreTouch"),
+        "a JVM option, the heap's pages written at start: " + command);
     assertEquals(
         List.of(
             "run",
