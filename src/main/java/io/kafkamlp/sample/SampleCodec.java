@@ -93,6 +93,9 @@ public final class SampleCodec {
   private static final int MAX_REASON = 400;
   private static final int SCRATCH_KEPT = 1 << 16;
 
+  /** The longest {@link Float#toString(float)}: {@code -1.17549435E-38}. */
+  private static final int MAX_FLOAT_CHARS = 15;
+
   /** The values of an empty array; shared, never written. */
   static final float[] NO_VALUES = new float[0];
 
@@ -558,12 +561,31 @@ public final class SampleCodec {
     return reject("duplicate field '" + field + "'");
   }
 
+  /**
+   * The array as Jackson writes it ({@link Float#toString(float)} for each value), composed here
+   * and handed over as one raw value: an integral value by {@link FloatText}, any other by {@code
+   * Float.toString}. JMH {@code SampleCodecBenchmark.toJson}, a record of 784 raw pixels: 8.8 us,
+   * against 26.8 through Jackson value by value (2026-12-01); pixels scaled to [0, 1] take {@code
+   * Float.toString}'s time either way (about 40 us).
+   */
   private static void writeFloats(JsonGenerator g, float[] values) throws IOException {
-    g.writeStartArray();
-    for (float value : values) {
-      g.writeNumber(value);
+    char[] text = new char[2 + values.length * (MAX_FLOAT_CHARS + 1)];
+    int length = 0;
+    text[length++] = '[';
+    for (int i = 0; i < values.length; i++) {
+      if (i > 0) {
+        text[length++] = ',';
+      }
+      int written = FloatText.integral(values[i], text, length);
+      if (written < 0) {
+        String general = Float.toString(values[i]);
+        general.getChars(0, general.length(), text, length);
+        written = general.length();
+      }
+      length += written;
     }
-    g.writeEndArray();
+    text[length++] = ']';
+    g.writeRawValue(text, 0, length);
   }
 
   private static void requireFinite(Sample s) {

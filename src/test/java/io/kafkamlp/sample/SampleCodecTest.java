@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -475,6 +478,45 @@ class SampleCodecTest {
 
   private static byte[] bytes(String text) {
     return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The JSON writer's text is Jackson's for the same sample written value by value ({@code
+   * writeNumber(float)}, that is {@link Float#toString(float)}), byte for byte: raw pixels, values
+   * scaled to [0, 1], integers past the table and the notation's limit, negatives and -0.0 mixed.
+   */
+  @Test
+  void shouldWriteTheTextJacksonWritesForEveryValue() throws Exception {
+    SplittableRandom random = new SplittableRandom(5);
+    JsonFactory jackson = new JsonFactory();
+    for (int r = 0; r < 200; r++) {
+      float[] x = new float[1 + random.nextInt(900)];
+      for (int i = 0; i < x.length; i++) {
+        x[i] =
+            switch (random.nextInt(7)) {
+              case 0 -> 0f;
+              case 1 -> random.nextInt(256);
+              case 2 -> random.nextInt(256) / 255f;
+              case 3 -> -random.nextInt(20_000_000);
+              case 4 -> -0f;
+              case 5 -> (float) random.nextGaussian() * 1e8f;
+              default -> (float) random.nextGaussian();
+            };
+      }
+      Sample sample = new Sample(Sample.DEFAULT_MODEL, x, TargetKind.LABEL, new float[] {2f});
+      StringWriter expected = new StringWriter();
+      try (JsonGenerator g = jackson.createGenerator(expected)) {
+        g.writeStartObject();
+        g.writeArrayFieldStart("features");
+        for (float v : x) {
+          g.writeNumber(v);
+        }
+        g.writeEndArray();
+        g.writeNumberField("label", 2);
+        g.writeEndObject();
+      }
+      assertEquals(expected.toString(), json(SampleCodec.toJson(sample)));
+    }
   }
 
   private static String json(byte[] bytes) {
