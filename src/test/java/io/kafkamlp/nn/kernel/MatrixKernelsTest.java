@@ -353,10 +353,6 @@ class MatrixKernelsTest {
   }
 
   /**
-   * Relative to the sum of absolute terms: cancellation can make the exact result arbitrarily
-   * small, while float rounding error is bounded by that sum.
-   */
-  /**
    * The ReLU's gradient, element by element against its formula, bit for bit: lengths below, at and
    * past the vector width (and the default model's 32 x 256 layer), pre-activations of every sign
    * and kind (+0, -0, the smallest subnormals, infinities, NaN) and upstream gradients including
@@ -404,6 +400,10 @@ class MatrixKernelsTest {
     }
   }
 
+  /**
+   * Relative to the sum of absolute terms: cancellation can make the exact result arbitrarily
+   * small, while float rounding error is bounded by that sum.
+   */
   private static void assertClose(double[][] expected, double[][] scale, FMatrixRMaj actual) {
     assertEquals(expected.length, actual.numRows);
     assertEquals(expected[0].length, actual.numCols);
