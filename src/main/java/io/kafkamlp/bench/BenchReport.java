@@ -295,12 +295,14 @@ public final class BenchReport {
           f("accuracy after %d passes (%s)", a.passes(), a.format()),
           f("test %.4f", a.testAccuracy()),
           f(
-              "prequential %.4f; %,d samples in %.0f s, %,.0f samples/s; warm (second half)"
-                  + " %,.0f samples/s",
+              "prequential %.4f; %,d samples in %.0f s, %,.0f samples/s, the bench's producer"
+                  + " done after %.0f s (sending, it shares the cores with the pipeline); warm"
+                  + " (second half) %,.0f samples/s",
               a.prequentialAccuracy(),
               a.samplesLearned(),
               a.seconds(),
               a.samplesPerSecond(),
+              a.producerSeconds(),
               a.warmSamplesPerSecond()));
     }
     md.append(
