@@ -41,6 +41,27 @@ final class SimdKernels {
     return bound;
   }
 
+  /**
+   * The largest absolute value of {@code d[from..bound)}, where {@code bound} is {@code from} plus
+   * the largest multiple of the vector width that fits before {@code to}: a running maximum a
+   * vector at a time, reduced once at the end; NaN if any element is (the lanewise and reduced
+   * maximum propagate NaN as {@link Math#max(float, float)} does). Elements from {@code bound} on
+   * are the caller's; {@code bound} is {@code to - (to - from) % LANES}.
+   */
+  static float maxAbs(float[] d, int from, int to) {
+    int bound = vectorBound(from, to);
+    FloatVector max = FloatVector.zero(SPECIES);
+    for (int i = from; i < bound; i += LANES) {
+      max = max.max(FloatVector.fromArray(SPECIES, d, i).abs());
+    }
+    return max.reduceLanes(VectorOperators.MAX);
+  }
+
+  /** Where {@link #maxAbs} stops: {@code to} less what does not fill a vector from {@code from}. */
+  static int vectorBound(int from, int to) {
+    return from + SPECIES.loopBound(to - from);
+  }
+
   /** Rows of {@code C} that {@link #tiledRows} computes together: its row ranges start at these. */
   static final int TILE_ROWS = 4;
 
