@@ -12,6 +12,10 @@
 #      accuracy; it merges 1 and 2 and writes the report;
 #   7b. the ten-pass run again with JSON input (`bench --parts ACCURACY --accuracy-format json`,
 #      in DIR/json-warm): the warm rate with JSON, which step 3-7 measures cold only;
+#   7c. warm from a backlog: the ten-pass run again, binary then JSON, every record produced
+#      before the pipeline starts (`bench --parts ACCURACY --accuracy-source backlog`, in
+#      DIR/backlog-binary and DIR/backlog-json): the rate at which it drains a backlog, the
+#      producer's work (a client's, on other machines in a deployment) left out;
 #   8. the kernel again (batch 32, one thread), right after the ten-pass runs, appended to the
 #      report with the warm rates' ratios to it (the machine's speed drifts within the hour), and
 #      the trainer of 1b against both kernel measurements and the warm rate against the trainer.
@@ -114,12 +118,22 @@ status=0
   2> "$out/bench.log" || status=$?
 
 say "7b. warm with JSON input: the ten-pass run again, in JSON (kafka-mlp bench)"
-json_passes=()
-if [ "$quick" = 1 ]; then json_passes=(--quick); fi
+quick_opts=()
+if [ "$quick" = 1 ]; then quick_opts=(--quick); fi
 "$java" --add-modules jdk.incubator.vector -jar target/kafka-mlp.jar bench --parts ACCURACY \
-  --accuracy-format json --kernel-result "$out/jmh.json" --out "$out/json-warm" ${json_passes[@]+"${json_passes[@]}"} \
+  --accuracy-format json --kernel-result "$out/jmh.json" --out "$out/json-warm" ${quick_opts[@]+"${quick_opts[@]}"} \
   > "$out/json-warm.log" 2>&1 || echo "the JSON ten-pass run failed (see $out/json-warm.log)"
 grep -h 'accuracy after' "$out/json-warm/report.md" 2>/dev/null || true
+
+say "7c. warm from a backlog: the ten-pass run again, binary then JSON, produced before the pipeline starts"
+for format in binary json; do
+  "$java" --add-modules jdk.incubator.vector -jar target/kafka-mlp.jar bench --parts ACCURACY \
+    --accuracy-source backlog --accuracy-format "$format" --kernel-result "$out/jmh.json" \
+    --out "$out/backlog-$format" ${quick_opts[@]+"${quick_opts[@]}"} \
+    > "$out/backlog-$format.log" 2>&1 \
+    || echo "the $format ten-pass run from a backlog failed (see $out/backlog-$format.log)"
+  grep -h 'accuracy after' "$out/backlog-$format/report.md" 2>/dev/null || true
+done
 
 say "8. kernel again, right after the Kafka runs: JMH TrainStepBenchmark, batch 32, 1 thread"
 # The machine's speed can drift by a third within the hour, and the kernel of step 1 ran some ten
@@ -162,6 +176,12 @@ try:
     json_warm = warm_half(json.load(open(out + "/json-warm/report.json")))
 except (OSError, ValueError):
     json_warm = None
+backlog = {}
+for name in ("binary", "json"):
+    try:
+        backlog[name] = warm_half(json.load(open(out + "/backlog-" + name + "/report.json")))
+    except (OSError, ValueError):
+        backlog[name] = None
 warm = warm_half(report)
 warm_rate = warm["samples"] / warm["seconds"] if warm else None
 json_rate = json_warm["samples"] / json_warm["seconds"] if json_warm else None
@@ -186,7 +206,9 @@ def step_rate(half):
 # kernel measured while it was slow must not meet the targets.
 evidence = {"the kernel at the start": first, "the kernel after": kernel, "the trainer": trainer,
             "the binary warm half's own steps": step_rate(warm),
-            "the JSON warm half's own steps": step_rate(json_warm)}
+            "the JSON warm half's own steps": step_rate(json_warm),
+            "the binary backlog's own steps": step_rate(backlog["binary"]),
+            "the JSON backlog's own steps": step_rate(backlog["json"])}
 fastest_name, faster = max(((name, rate) for name, rate in evidence.items() if rate),
                            key=lambda item: item[1])
 strict = warm_rate / faster if warm else None
@@ -199,6 +221,14 @@ if json_warm:
                               perKernelAtTheStart=json_rate / first if first else None,
                               perKernelAfter=json_rate / kernel,
                               perTheFasterKernel=json_rate / faster)
+report["backlogWarm"] = {}
+for name, half in backlog.items():
+    if half:
+        rate = half["samples"] / half["seconds"]
+        report["backlogWarm"][name] = dict(half, samplesPerSecond=rate,
+                                           perKernelAtTheStart=rate / first if first else None,
+                                           perKernelAfter=rate / kernel,
+                                           perTheFasterKernel=rate / faster)
 json.dump(report, open(out + "/report.json", "w"), indent=2)
 lines = ["", "## The kernel again, right after the Kafka runs", "",
          "| measure | value | detail |", "|---|---|---|",
@@ -222,6 +252,18 @@ if json_warm:
                  + f"{json_rate / kernel:.2f}x this kernel; against the fastest, "
                  f"{json_rate / faster:.2f}x: target >= 0.6x: "
                  f"**{'met' if json_rate / faster >= 0.6 else 'not met'}** |")
+for name, bar in (("binary", 0.8), ("json", 0.6)):
+    half = report["backlogWarm"].get(name)
+    if half:
+        rate = half["samplesPerSecond"]
+        lines.append(f"| end to end {'JSON' if name == 'json' else name}, warm, from a backlog"
+                     " (second half of the ten-pass run, every record produced before the"
+                     " pipeline started, step 7c) | "
+                     f"{rate:,.0f} samples/s | "
+                     + (f"{rate / first:.2f}x the kernel at the start, " if first else "")
+                     + f"{rate / kernel:.2f}x this kernel; against the fastest, "
+                     f"{rate / faster:.2f}x: target >= {bar}x: "
+                     f"**{'met' if rate / faster >= bar else 'not met'}** |")
 if steps is not None and warm["samples"] > 0:
     step = steps * 1e6 / warm["samples"]
     lines.append("| training steps in the warm half / this kernel's step | "

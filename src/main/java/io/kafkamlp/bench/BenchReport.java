@@ -34,8 +34,10 @@ public final class BenchReport {
           "Records are produced concurrently with the processing, at full speed, by one"
               + " producer in the broker's JVM (512 KiB batches, 20 ms linger), as `demo` does:"
               + " the rate says whether the pipeline keeps up with a fast source, producer and"
-              + " broker sharing the machine with it, as they would here. Pre-producing would"
-              + " leave out the producer's cost and measure a backlog drain instead.",
+              + " broker sharing the machine with it, as they would here. The many-pass run can"
+              + " instead drain a backlog (`--accuracy-source backlog`): every record produced"
+              + " before the pipeline starts, its rate from the pipeline's first metrics scrape,"
+              + " the producer's cost left out (clients on other machines, or a restart).",
           "End to end = training samples learned / (time the last was learned - time the first"
               + " record was sent); learned is read from the pipeline's"
               + " `mlp_samples_trained_total`, scraped every 200 ms (end late by at most one"
@@ -290,19 +292,27 @@ public final class BenchReport {
     }
     if (r.accuracy() != null) {
       EndToEnd.Run a = r.accuracy();
+      boolean backlog = a.source() == EndToEnd.Source.BACKLOG;
       row(
           md,
-          f("accuracy after %d passes (%s)", a.passes(), a.format()),
+          f("accuracy after %d passes (%s%s)", a.passes(), a.format(), fromABacklog(a)),
           f("test %.4f", a.testAccuracy()),
           f(
-              "prequential %.4f; %,d samples in %.0f s, %,.0f samples/s, the bench's producer"
-                  + " done after %.0f s (sending, it shares the cores with the pipeline); warm"
-                  + " (second half) %,.0f samples/s",
+              "prequential %.4f; %,d samples in %.0f s, %,.0f samples/s, %s; warm (second half)"
+                  + " %,.0f samples/s",
               a.prequentialAccuracy(),
               a.samplesLearned(),
               a.seconds(),
               a.samplesPerSecond(),
-              a.producerSeconds(),
+              backlog
+                  ? f(
+                      "from the pipeline's first metrics scrape, every record produced before it"
+                          + " started (in %.0f s)",
+                      a.producerSeconds())
+                  : f(
+                      "the bench's producer done after %.0f s (sending, it shares the cores with"
+                          + " the pipeline)",
+                      a.producerSeconds()),
               a.warmSamplesPerSecond()));
     }
     md.append(
@@ -377,6 +387,11 @@ public final class BenchReport {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e); // a tree of plain nodes always serializes
     }
+  }
+
+  /** {@code ", from a backlog"} for a run that drained one, else nothing. */
+  static String fromABacklog(EndToEnd.Run run) {
+    return run.source() == EndToEnd.Source.BACKLOG ? ", from a backlog" : "";
   }
 
   /** The slices' p99s in order, comma-separated; {@code -} for a slice no model answered. */

@@ -10,6 +10,7 @@ import io.kafkamlp.serve.ModelSnapshot;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -18,14 +19,15 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * One end-to-end run: a fresh broker in this JVM, the pipeline in its own JVM ({@link
- * PipelineProcess}), the training set produced concurrently at full speed while the pipeline
+ * PipelineProcess}), the training set produced at full speed ({@link Source}) while the pipeline
  * validates, normalizes, batches, trains, checkpoints and snapshots ({@code exactly_once_v2}); then
  * the test set scored from the {@code predictions} topic and the pipeline stopped cleanly.
  *
  * <p>The rate is training samples learned / (the time the last was learned - the time the first
- * record was sent). "Learned" is read from the pipeline's {@code mlp_samples_trained_total},
- * scraped every {@link BenchSettings#scrapeInterval()}, so the end is late by at most one interval
- * plus one scrape: the rate is slightly understated, never overstated.
+ * record was sent, or, from a backlog, the time the pipeline answered its first metrics scrape).
+ * "Learned" is read from the pipeline's {@code mlp_samples_trained_total}, scraped every {@link
+ * BenchSettings#scrapeInterval()}, so the end is late by at most one interval plus one scrape: the
+ * rate is slightly understated, never overstated.
  *
  * <p>A run's first seconds are mostly the pipeline JVM's warm-up (the JIT compiling Kafka's code
  * and the kernels), which the kernel's JMH rate leaves out. So each run also reports its
@@ -41,13 +43,45 @@ public final class EndToEnd {
 
   private EndToEnd() {}
 
+  /** When the training records are produced. */
+  public enum Source {
+    /**
+     * While the pipeline runs, by a producer in the benchmark's JVM beside the broker: whether the
+     * pipeline keeps up with a fast source, the producer's and the broker's writes sharing the
+     * machine with it.
+     */
+    LIVE,
+    /**
+     * All of them before the pipeline starts: the rate at which it drains a backlog, as after a
+     * restart or on a deployment whose clients run on other machines. The broker still serves every
+     * read and every write of the pipeline's own.
+     */
+    BACKLOG;
+
+    /** Parses {@code live} or {@code backlog}, any case. */
+    public static Source of(String name) {
+      try {
+        return valueOf(name.toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("unknown source: " + name + " (live or backlog)", e);
+      }
+    }
+
+    @Override
+    public String toString() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
   /**
    * One end-to-end run.
    *
    * @param format the records' format
    * @param passes passes over the training set
+   * @param source when the records were produced
    * @param samplesLearned training samples learned (whole batches of the training split)
-   * @param seconds from the first record sent to the last sample learned
+   * @param seconds from the first record sent (from a backlog: from the pipeline's first metrics
+   *     scrape) to the last sample learned
    * @param warm the second half of the run; null if not measured
    * @param producerSeconds from the first record sent to the last acknowledged
    * @param testAccuracy accuracy on the test set from the predictions topic; NaN when not scored
@@ -58,6 +92,7 @@ public final class EndToEnd {
   public record Run(
       SampleFormat format,
       int passes,
+      Source source,
       long samplesLearned,
       double seconds,
       MetricsSampler.Span warm,
@@ -88,18 +123,24 @@ public final class EndToEnd {
   }
 
   /**
-   * Runs {@code replay} through a fresh pipeline in {@code dir}, then scores {@code test} (none:
-   * not scored).
+   * Runs {@code replay} through a fresh pipeline in {@code dir}, produced as {@code source} says,
+   * then scores {@code test} (none: not scored).
    *
    * @throws TimeoutException if training does not finish within the timeout
    * @throws IllegalStateException if the pipeline does not start
    */
-  public static Run run(BenchSettings settings, TrainingReplay replay, List<Sample> test, Path dir)
+  public static Run run(
+      BenchSettings settings, TrainingReplay replay, Source source, List<Sample> test, Path dir)
       throws Exception {
     try (BenchBroker broker = BenchBroker.start(dir.resolve("broker"), List.of())) {
       String bootstrap = broker.bootstrapServers();
       long expected = replay.expectedTrained(settings.validationFraction(), settings.batchSize());
+      CompletableFuture<TrainingReplay.Produced> backlog =
+          source == Source.BACKLOG
+              ? CompletableFuture.completedFuture(replay.produce(ReplayClients.plain(bootstrap)))
+              : null;
       long learnedAt;
+      long startMillis;
       MetricsSampler.Span warm;
       CpuUse cpu;
       TrainingReplay.Produced sent;
@@ -114,14 +155,18 @@ public final class EndToEnd {
           MetricsSampler sampler =
               new MetricsSampler(pipeline.metricsUri(), settings.scrapeInterval())) {
         pipeline.awaitReady(sampler, settings.timeout());
+        long readyMillis = System.currentTimeMillis();
         CpuUse cpuBefore = sampler.cpu();
         CompletableFuture<TrainingReplay.Produced> produced =
-            Background.start(
-                "bench-producer", () -> replay.produce(ReplayClients.plain(bootstrap)));
+            backlog != null
+                ? backlog
+                : Background.start(
+                    "bench-producer", () -> replay.produce(ReplayClients.plain(bootstrap)));
         learnedAt = awaitLearned(sampler, pipeline, produced, expected, settings.timeout());
         warm = sampler.between(expected / 2.0, expected);
         cpu = sampler.cpuWhenTrained(expected).since(cpuBefore);
         sent = produced.get();
+        startMillis = backlog != null ? readyMillis : sent.firstSendMillis();
         testAccuracy =
             test.isEmpty()
                 ? Double.NaN
@@ -138,8 +183,9 @@ public final class EndToEnd {
       return new Run(
           replay.format(),
           replay.passes(),
+          source,
           expected,
-          (learnedAt - sent.firstSendMillis()) / 1e3,
+          (learnedAt - startMillis) / 1e3,
           warm,
           sent.seconds(),
           testAccuracy,

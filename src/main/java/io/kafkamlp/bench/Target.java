@@ -49,7 +49,9 @@ public record Target(String name, String measured, String bar, Status status) {
             warmFormat,
             "kernel batch 32 (or the run's own steps, if faster), warm (second half of the "
                 + r.setup().accuracyPasses()
-                + "-pass run)",
+                + "-pass run"
+                + (r.accuracy() == null ? "" : BenchReport.fromABacklog(r.accuracy()))
+                + ")",
             r.warmRate(warmFormat),
             warmReference(r)),
         endToEnd(

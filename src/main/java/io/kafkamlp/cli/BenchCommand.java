@@ -142,6 +142,14 @@ final class BenchCommand implements Callable<Integer> {
           "Input format of the accuracy run, whose second half is the warm rate (default binary).")
   String accuracyFormat = "binary";
 
+  @Option(
+      names = "--accuracy-source",
+      description =
+          "When the accuracy run's records are produced: live (while the pipeline runs, beside it:"
+              + " can it keep up?) or backlog (all of them before it starts: how fast it drains"
+              + " them, the producer's work left out); default live.")
+  String accuracySource = "live";
+
   @Option(names = "--pipeline-heap", description = "-Xmx of the pipeline JVM (default 1g).")
   String pipelineHeap = "1g";
 
@@ -198,6 +206,7 @@ final class BenchCommand implements Callable<Integer> {
     KafkaMlp.noteSimd();
     out = commandSpec.commandLine().getOut();
     checkOptions();
+    EndToEnd.Source source = EndToEnd.Source.of(accuracySource);
     int runs = or(repeats, 1, 3);
     List<SampleFormat> inputFormats = formats.stream().map(SampleFormat::of).toList();
     if (!Files.isDirectory(data)) {
@@ -229,7 +238,7 @@ final class BenchCommand implements Callable<Integer> {
     int warmupSeconds = or(servingWarmupSeconds, 5, 120);
     int passes = or(accuracyPasses, 2, 10);
     Runs done = new Runs(settings);
-    measure(done, train, test, runs, inputFormats, warmupSeconds, seconds, passes);
+    measure(done, train, test, runs, inputFormats, warmupSeconds, seconds, passes, source);
     BenchResults results =
         new BenchResults(
             started,
@@ -264,7 +273,8 @@ final class BenchCommand implements Callable<Integer> {
       List<SampleFormat> inputFormats,
       int servingWarmupSeconds,
       int servingSeconds,
-      int passes) {
+      int passes,
+      EndToEnd.Source source) {
     if (parts.contains(Part.PASSTHROUGH)) {
       for (int r = 1; r <= runs; r++) {
         for (SampleFormat format : inputFormats) {
@@ -294,7 +304,8 @@ final class BenchCommand implements Callable<Integer> {
       }
     }
     if (parts.contains(Part.ACCURACY) && passes > 0) {
-      done.accuracy(new TrainingReplay(train, passes, SampleFormat.of(accuracyFormat)), test);
+      done.accuracy(
+          new TrainingReplay(train, passes, SampleFormat.of(accuracyFormat)), source, test);
     }
   }
 
@@ -357,7 +368,9 @@ final class BenchCommand implements Callable<Integer> {
 
     void endToEnd(TrainingReplay replay, List<Sample> test, String name) {
       EndToEnd.Run run =
-          measure(name, () -> EndToEnd.run(settings, replay, test, work.resolve(name)));
+          measure(
+              name,
+              () -> EndToEnd.run(settings, replay, EndToEnd.Source.LIVE, test, work.resolve(name)));
       if (run != null) {
         endToEnd.add(run);
         sayEndToEnd(name, run);
@@ -417,9 +430,14 @@ final class BenchCommand implements Callable<Integer> {
       }
     }
 
-    void accuracy(TrainingReplay replay, List<Sample> test) {
-      String name = "accuracy-" + replay.passes() + "-passes";
-      accuracy = measure(name, () -> EndToEnd.run(settings, replay, test, work.resolve(name)));
+    void accuracy(TrainingReplay replay, EndToEnd.Source source, List<Sample> test) {
+      String name =
+          "accuracy-"
+              + replay.passes()
+              + "-passes"
+              + (source == EndToEnd.Source.BACKLOG ? "-from-a-backlog" : "");
+      accuracy =
+          measure(name, () -> EndToEnd.run(settings, replay, source, test, work.resolve(name)));
       if (accuracy != null) {
         sayEndToEnd(name, accuracy);
       }

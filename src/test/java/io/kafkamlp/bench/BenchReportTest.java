@@ -76,6 +76,7 @@ class BenchReportTest {
     return new EndToEnd.Run(
         format,
         1,
+        EndToEnd.Source.LIVE,
         54_000,
         seconds,
         new MetricsSampler.Span(
@@ -98,9 +99,15 @@ class BenchReportTest {
   }
 
   private static EndToEnd.Run tenPasses(SampleFormat format, double accuracy) {
+    return tenPasses(format, EndToEnd.Source.LIVE, accuracy);
+  }
+
+  private static EndToEnd.Run tenPasses(
+      SampleFormat format, EndToEnd.Source source, double accuracy) {
     return new EndToEnd.Run(
         format,
         10,
+        source,
         540_000,
         100,
         new MetricsSampler.Span(270_000, 45, new CpuUse(27, 9), 2.25, 36, 40.5),
@@ -235,6 +242,34 @@ class BenchReportTest {
   }
 
   @Test
+  void shouldSayAManyPassRunDrainedABacklogWhereItsRateAndTargetAreReported() throws Exception {
+    // Given: the ten passes produced before the pipeline started (in 20 s)
+    BenchResults r = results(null, tenPasses(SampleFormat.BINARY, EndToEnd.Source.BACKLOG, 0.886));
+
+    // When
+    String md = BenchReport.markdown(r);
+    String json = BenchReport.json(r);
+
+    // Then
+    assertTrue(
+        md.contains(
+            "| accuracy after 10 passes (binary, from a backlog) | test 0.8860 | prequential"
+                + " 0.8700; 540,000 samples in 100 s, 5,400 samples/s, from the pipeline's first"
+                + " metrics scrape, every record produced before it started (in 20 s); warm"
+                + " (second half) 6,000 samples/s |"),
+        md);
+    assertTrue(
+        md.contains(
+            "| end to end binary / kernel batch 32 (or the run's own steps, if faster), warm"
+                + " (second half of the 10-pass run, from a backlog) |"),
+        md);
+    assertEquals(
+        "backlog",
+        new ObjectMapper().readTree(json).path("accuracy").path("passes").path("source").asText(),
+        json);
+  }
+
+  @Test
   void shouldJudgeTheWarmRateAgainstTheRunsOwnStepsWhenTheKernelWasMeasuredSlower() {
     // Given: a warm half at 27,000 samples/s whose steps took 25 us a sample (40,000 samples/s),
     // beside a kernel measured at 20,000 while the machine was slower
@@ -242,6 +277,7 @@ class BenchReportTest {
         new EndToEnd.Run(
             SampleFormat.BINARY,
             10,
+            EndToEnd.Source.LIVE,
             540_000,
             30,
             new MetricsSampler.Span(270_000, 10, new CpuUse(12, 2), 0.2, 6.75, 9.5),

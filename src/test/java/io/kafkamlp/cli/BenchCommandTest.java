@@ -71,6 +71,47 @@ class BenchCommandTest {
     assertTrue(markdown.contains("| CPU per sample learned, end to end, binary |"), markdown);
   }
 
+  @Test
+  void shouldDrainABacklogWhenTheAccuracyRunIsAskedToReadOne() throws Exception {
+    assumeTrue(Files.isDirectory(IdxReader.DEFAULT_FASHION_MNIST), "no Fashion-MNIST installed");
+    StringWriter stdout = new StringWriter();
+    CommandLine cli = KafkaMlp.commandLine();
+    cli.setOut(new PrintWriter(stdout));
+    cli.setErr(new PrintWriter(new StringWriter()));
+
+    int code =
+        cli.execute(
+            "bench",
+            "--parts",
+            "ACCURACY",
+            "--accuracy-source",
+            "backlog",
+            "--accuracy-passes",
+            "2",
+            "--max-samples",
+            "400",
+            "--test-samples",
+            "50",
+            "--timeout-seconds",
+            "120",
+            "--out",
+            out.toString());
+
+    assertEquals(0, code, stdout.toString());
+    JsonNode run =
+        new ObjectMapper()
+            .readTree(out.resolve("report.json").toFile())
+            .path("accuracy")
+            .path("passes");
+    assertEquals("backlog", run.path("source").asText(), run.toString());
+    assertEquals(2, run.path("passes").asInt(), run.toString());
+    long learned = run.path("samplesLearned").asLong();
+    assertTrue(learned >= 640 && learned % 32 == 0, run.toString()); // ~90% of 800
+    assertTrue(run.path("seconds").asDouble() > 0, run.toString());
+    String markdown = Files.readString(out.resolve("report.md"));
+    assertTrue(markdown.contains("| accuracy after 2 passes (binary, from a backlog) |"), markdown);
+  }
+
   @ParameterizedTest
   @CsvSource({
     "--serving-rate, 0, '--serving-rate must be at least 1: 0'",
@@ -83,7 +124,8 @@ class BenchCommandTest {
     "--timeout-seconds, 0, '--timeout-seconds must be at least 1: 0'",
     "--serving-lag-ms, -1, '--serving-lag-ms must be at least 0: -1'",
     "--serving-training-rate, 0, '--serving-training-rate must be above 0: 0.0'",
-    "--serving-training-rate, NaN, '--serving-training-rate must be above 0: NaN'"
+    "--serving-training-rate, NaN, '--serving-training-rate must be above 0: NaN'",
+    "--accuracy-source, sideways, 'unknown source: sideways (live or backlog)'"
   })
   void shouldRefuseACountOrRateThatMeasuresNothingBeforeStartingAnything(
       String option, String value, String message) {
