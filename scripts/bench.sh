@@ -20,7 +20,7 @@
 #      report with the warm rates' ratios to it (the machine's speed drifts within the hour), and
 #      the trainer of 1b against both kernel measurements and the warm rate against the trainer.
 # Writes target/bench/report.md and report.json (plus jmh.json, jmh-trainer.json, peer.json,
-# bench.log and the runs' logs under target/bench/work) and prints the markdown. About 16-18
+# bench.log and the runs' logs under target/bench/work) and prints the markdown. About 18-20
 # minutes on a quiet 2-core machine (serving is repeated, 2.7 minutes a run: 120 s of warm-up and
 # 30 s measured);
 # --quick takes a few minutes and its numbers are not for reporting.
