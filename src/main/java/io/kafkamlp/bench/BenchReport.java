@@ -36,7 +36,7 @@ public final class BenchReport {
               + " the rate says whether the pipeline keeps up with a fast source, producer and"
               + " broker sharing the machine with it, as they would here. The many-pass run can"
               + " instead drain a backlog (`--accuracy-source backlog`): every record produced"
-              + " before the pipeline starts, its rate from the pipeline's first metrics scrape,"
+              + " before the pipeline starts, its rate from the last scrape that showed nothing learned,"
               + " the producer's cost left out (clients on other machines, or a restart).",
           "End to end = training samples learned / (time the last was learned - time the first"
               + " record was sent); learned is read from the pipeline's"
@@ -306,8 +306,8 @@ public final class BenchReport {
               a.samplesPerSecond(),
               backlog
                   ? f(
-                      "from the pipeline's first metrics scrape, every record produced before it"
-                          + " started (in %.0f s)",
+                      "from the last scrape that showed nothing learned, every record produced"
+                          + " before the pipeline started (in %.0f s)",
                       a.producerSeconds())
                   : f(
                       "the bench's producer done after %.0f s (sending, it shares the cores with"

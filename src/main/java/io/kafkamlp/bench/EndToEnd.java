@@ -24,8 +24,8 @@ import org.apache.kafka.common.TopicPartition;
  * the test set scored from the {@code predictions} topic and the pipeline stopped cleanly.
  *
  * <p>The rate is training samples learned / (the time the last was learned - the time the first
- * record was sent, or, from a backlog, the time the pipeline answered its first metrics scrape).
- * "Learned" is read from the pipeline's {@code mlp_samples_trained_total}, scraped every {@link
+ * record was sent, or, from a backlog, the last scrape that showed nothing learned yet). "Learned"
+ * is read from the pipeline's {@code mlp_samples_trained_total}, scraped every {@link
  * BenchSettings#scrapeInterval()}, so the end is late by at most one interval plus one scrape: the
  * rate is slightly understated, never overstated.
  *
@@ -80,8 +80,8 @@ public final class EndToEnd {
    * @param passes passes over the training set
    * @param source when the records were produced
    * @param samplesLearned training samples learned (whole batches of the training split)
-   * @param seconds from the first record sent (from a backlog: from the pipeline's first metrics
-   *     scrape) to the last sample learned
+   * @param seconds from the first record sent (from a backlog: from the last scrape that showed
+   *     nothing learned yet) to the last sample learned
    * @param warm the second half of the run; null if not measured
    * @param producerSeconds from the first record sent to the last acknowledged
    * @param testAccuracy accuracy on the test set from the predictions topic; NaN when not scored
@@ -155,7 +155,6 @@ public final class EndToEnd {
           MetricsSampler sampler =
               new MetricsSampler(pipeline.metricsUri(), settings.scrapeInterval())) {
         pipeline.awaitReady(sampler, settings.timeout());
-        long readyMillis = System.currentTimeMillis();
         CpuUse cpuBefore = sampler.cpu();
         CompletableFuture<TrainingReplay.Produced> produced =
             backlog != null
@@ -166,7 +165,7 @@ public final class EndToEnd {
         warm = sampler.between(expected / 2.0, expected);
         cpu = sampler.cpuWhenTrained(expected).since(cpuBefore);
         sent = produced.get();
-        startMillis = backlog != null ? readyMillis : sent.firstSendMillis();
+        startMillis = backlog == null ? sent.firstSendMillis() : backlogStart(sampler, pipeline);
         testAccuracy =
             test.isEmpty()
                 ? Double.NaN
@@ -193,6 +192,16 @@ public final class EndToEnd {
           cpu,
           memory);
     }
+  }
+
+  /**
+   * Where a backlog's drain starts: the last scrape that showed nothing learned, or, if the first
+   * scrape already showed some, the pipeline's start (which counts its JVM's start-up too): late by
+   * at most one scrape interval, never early, so the rate is understated, never overstated.
+   */
+  static long backlogStart(MetricsSampler sampler, PipelineProcess pipeline) {
+    long idle = sampler.lastIdleMillis();
+    return idle >= 0 ? idle : pipeline.startedMillis();
   }
 
   /**

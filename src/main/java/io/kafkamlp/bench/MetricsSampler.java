@@ -114,6 +114,7 @@ public final class MetricsSampler implements AutoCloseable {
   private double trained;
   private double yieldedSeconds = Double.NaN;
   private long trainedMillis;
+  private long idleMillis = -1;
   private CpuUse cpu = CpuUse.UNKNOWN;
   private final List<Point> series = new ArrayList<>();
 
@@ -182,6 +183,9 @@ public final class MetricsSampler implements AutoCloseable {
         max(peakLiveData, PrometheusText.sum(text, "jvm_gc_live_data_size_bytes", Map.of()));
     yieldedSeconds = PrometheusText.sum(text, "mlp_training_yielded_seconds_total", Map.of());
     double now = PrometheusText.sum(text, "mlp_samples_trained_total", DEFAULT_MODEL);
+    if (Double.isNaN(now) || now == 0) {
+      idleMillis = millis;
+    }
     if (!Double.isNaN(now)) {
       trained = now;
       trainedMillis = millis;
@@ -195,6 +199,16 @@ public final class MetricsSampler implements AutoCloseable {
 
   private static double max(double peak, double value) {
     return Double.isNaN(peak) || value > peak ? value : peak;
+  }
+
+  /**
+   * When the last scrape that showed the default model had learned nothing (no count yet, or 0)
+   * finished, epoch ms; -1 if every scrape showed some learned. A pipeline that drains a backlog
+   * starts learning before anyone sends it a record: this is when it had not yet, to within one
+   * interval.
+   */
+  public synchronized long lastIdleMillis() {
+    return idleMillis;
   }
 
   /** Scrapes that succeeded so far. */

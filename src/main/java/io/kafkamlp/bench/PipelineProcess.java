@@ -53,12 +53,14 @@ public final class PipelineProcess implements AutoCloseable {
   private final Process process;
   private final int metricsPort;
   private final Path log;
+  private final long startedMillis;
   private final Thread killOnExit;
 
-  private PipelineProcess(Process process, int metricsPort, Path log) {
+  private PipelineProcess(Process process, int metricsPort, Path log, long startedMillis) {
     this.process = process;
     this.metricsPort = metricsPort;
     this.log = log;
+    this.startedMillis = startedMillis;
     this.killOnExit = new Thread(process::destroyForcibly, "bench-kill-pipeline");
     Runtime.getRuntime().addShutdownHook(killOnExit);
   }
@@ -77,12 +79,13 @@ public final class PipelineProcess implements AutoCloseable {
       int port = freePort();
       Path log = dataDir.resolve("pipeline.log");
       List<String> command = command(bootstrapServers, maxHeap, dataDir, port, options);
+      long startedMillis = System.currentTimeMillis();
       Process process =
           new ProcessBuilder(command)
               .redirectErrorStream(true)
               .redirectOutput(log.toFile())
               .start();
-      return new PipelineProcess(process, port, log);
+      return new PipelineProcess(process, port, log, startedMillis);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the pipeline process", e);
     }
@@ -119,6 +122,11 @@ public final class PipelineProcess implements AutoCloseable {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     }
+  }
+
+  /** When the child was started, epoch ms: before its JVM, so before it could learn anything. */
+  public long startedMillis() {
+    return startedMillis;
   }
 
   /** The child's {@code /metrics} endpoint. */

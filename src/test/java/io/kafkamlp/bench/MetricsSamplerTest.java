@@ -158,6 +158,27 @@ class MetricsSamplerTest {
   }
 
   @Test
+  void shouldRememberTheLastScrapeThatShowedNothingLearned() {
+    assertEquals(-1, sampler.lastIdleMillis(), "no scrape yet");
+
+    // Given: no count yet, then 0, then learning under way
+    sampler.record("jvm_memory_used_bytes{area=\"heap\",id=\"a\"} 100\n", 1_000, 1);
+    sampler.record(scrape(0), 1_200, 1);
+    sampler.record(scrape(320), 1_400, 1);
+    sampler.record(scrape(640), 1_600, 1);
+
+    // Then
+    assertEquals(1_200, sampler.lastIdleMillis());
+  }
+
+  @Test
+  void shouldNotKnowWhenLearningBeganIfTheFirstScrapeShowedSomeLearned() {
+    sampler.record(scrape(32), 1_000, 1);
+
+    assertEquals(-1, sampler.lastIdleMillis());
+  }
+
+  @Test
   void shouldKeepPeaksAndSkipScrapesWithoutTheDefaultModel() {
     sampler.record(
         "jvm_memory_used_bytes{area=\"heap\",id=\"a\"} 100\n"
