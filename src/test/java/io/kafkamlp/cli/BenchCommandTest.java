@@ -13,6 +13,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,31 +33,11 @@ class BenchCommandTest {
   @Test
   void shouldWriteReportWhenOneTinyEndToEndRunIsMeasured() throws Exception {
     assumeTrue(Files.isDirectory(IdxReader.DEFAULT_FASHION_MNIST), "no Fashion-MNIST installed");
-    StringWriter stdout = new StringWriter();
-    StringWriter stderr = new StringWriter();
-    CommandLine cli = KafkaMlp.commandLine();
-    cli.setOut(new PrintWriter(stdout));
-    cli.setErr(new PrintWriter(stderr));
+    StringWriter output = new StringWriter();
 
-    int code =
-        cli.execute(
-            "bench",
-            "--parts",
-            "END_TO_END",
-            "--formats",
-            "binary",
-            "--repeats",
-            "1",
-            "--max-samples",
-            "400",
-            "--test-samples",
-            "50",
-            "--timeout-seconds",
-            "120",
-            "--out",
-            out.toString());
+    int code = tinyBench(output, "--parts", "END_TO_END", "--formats", "binary", "--repeats", "1");
 
-    assertEquals(0, code, stdout + "\n" + stderr);
+    assertEquals(0, code, output.toString());
     JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
     JsonNode run = report.path("endToEnd").path("binary").path("runs").get(0);
     long learned = run.path("samplesLearned").asLong();
@@ -74,30 +56,19 @@ class BenchCommandTest {
   @Test
   void shouldDrainABacklogWhenTheAccuracyRunIsAskedToReadOne() throws Exception {
     assumeTrue(Files.isDirectory(IdxReader.DEFAULT_FASHION_MNIST), "no Fashion-MNIST installed");
-    StringWriter stdout = new StringWriter();
-    CommandLine cli = KafkaMlp.commandLine();
-    cli.setOut(new PrintWriter(stdout));
-    cli.setErr(new PrintWriter(new StringWriter()));
+    StringWriter output = new StringWriter();
 
     int code =
-        cli.execute(
-            "bench",
+        tinyBench(
+            output,
             "--parts",
             "ACCURACY",
             "--accuracy-source",
             "backlog",
             "--accuracy-passes",
-            "2",
-            "--max-samples",
-            "400",
-            "--test-samples",
-            "50",
-            "--timeout-seconds",
-            "120",
-            "--out",
-            out.toString());
+            "2");
 
-    assertEquals(0, code, stdout.toString());
+    assertEquals(0, code, output.toString());
     JsonNode run =
         new ObjectMapper()
             .readTree(out.resolve("report.json").toFile())
@@ -110,6 +81,29 @@ class BenchCommandTest {
     assertTrue(run.path("seconds").asDouble() > 0, run.toString());
     String markdown = Files.readString(out.resolve("report.md"));
     assertTrue(markdown.contains("| accuracy after 2 passes (binary, from a backlog) |"), markdown);
+  }
+
+  /**
+   * Runs {@code bench} with {@code options} over 400 training and 50 test records (two minutes at
+   * most a phase), into {@link #out}; its stdout and stderr go to {@code output}.
+   */
+  private int tinyBench(StringWriter output, String... options) {
+    CommandLine cli = KafkaMlp.commandLine();
+    cli.setOut(new PrintWriter(output));
+    cli.setErr(new PrintWriter(output));
+    List<String> args = new ArrayList<>(List.of("bench"));
+    args.addAll(List.of(options));
+    args.addAll(
+        List.of(
+            "--max-samples",
+            "400",
+            "--test-samples",
+            "50",
+            "--timeout-seconds",
+            "120",
+            "--out",
+            out.toString()));
+    return cli.execute(args.toArray(String[]::new));
   }
 
   @ParameterizedTest
