@@ -6,12 +6,13 @@
 #   scripts/soak.sh [--minutes 30] [--rate 1000] [--request-rate 100] [--out DIR]
 #
 # Starts the embedded broker (`broker`) and, in a separate JVM (-Xmx1g -Xmn400m
-# -XX:+AlwaysPreTouch), the pipeline (`run --bootstrap-servers`); produces labeled Fashion-MNIST training images in the binary format at
-# --rate records/s (looping over passes; keys train-<i>, so 10% are validation) plus unlabeled
-# test images as prediction requests at --request-rate/s; samples the pipeline's /metrics every
-# 10 s into DIR/soak.csv (heap used, old generation, live data after GC, consumer lag, samples
-# learned, skipped batches, predictions, latency, rejected, records sent). After --minutes the
-# producer stops, the pipeline gets up to 60 s to drain, and the summary judges:
+# -XX:+AlwaysPreTouch), the pipeline (`run --bootstrap-servers`); produces labeled Fashion-MNIST
+# training images in the binary format at --rate records/s (looping over passes; keys train-<i>,
+# so 10% are validation) plus unlabeled test images as prediction requests at --request-rate/s;
+# samples the pipeline's /metrics every 10 s into DIR/soak.csv (heap used, old generation, live
+# data after GC, consumer lag, samples learned, skipped batches, predictions, latency, rejected,
+# records sent). After --minutes the producer stops, the pipeline gets up to 60 s to drain, and
+# the summary judges:
 #   heap     least-squares slope of the per-minute minimum of heap used (the trough after a
 #            collection) over the second half: at most +1 MB/min (judged from 8 minutes on)
 #   lag      the last third's maximum lag at most 1.5x the middle third's (or under 5 s of input)

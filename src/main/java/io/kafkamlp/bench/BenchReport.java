@@ -36,8 +36,9 @@ public final class BenchReport {
               + " the rate says whether the pipeline keeps up with a fast source, producer and"
               + " broker sharing the machine with it, as they would here. The many-pass run can"
               + " instead drain a backlog (`--accuracy-source backlog`): every record produced"
-              + " before the pipeline starts, its rate from the last scrape that showed nothing learned,"
-              + " the producer's cost left out (clients on other machines, or a restart).",
+              + " before the pipeline starts, its rate from the last scrape that showed nothing"
+              + " learned, the producer's cost left out (clients on other machines, or a"
+              + " restart).",
           "End to end = training samples learned / (time the last was learned - time the first"
               + " record was sent); learned is read from the pipeline's"
               + " `mlp_samples_trained_total`, scraped every 200 ms (end late by at most one"
