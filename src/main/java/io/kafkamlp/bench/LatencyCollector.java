@@ -1,6 +1,8 @@
 package io.kafkamlp.bench;
 
 import io.kafkamlp.kafka.Topics;
+import java.io.IOException;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -65,7 +67,7 @@ final class LatencyCollector implements AutoCloseable {
         long now = System.currentTimeMillis();
         for (ConsumerRecord<byte[], byte[]> r : records) {
           record(
-              new String(r.key(), StandardCharsets.UTF_8), noModel(r.value()), now - r.timestamp());
+              new String(r.key(), StandardCharsets.UTF_8), noModel(r.value()), now, r.timestamp());
         }
       }
     } catch (WakeupException e) {
@@ -88,12 +90,12 @@ final class LatencyCollector implements AutoCloseable {
     return false;
   }
 
-  private synchronized void record(String key, boolean noModel, long latencyMillis) {
+  private synchronized void record(String key, boolean noModel, long now, long sentMillis) {
     if (key.startsWith(probePrefix)) {
       probeAnswered |= !noModel;
     } else if (key.startsWith(requestPrefix)) {
       latencies.record(
-          Integer.parseInt(key.substring(requestPrefix.length())), latencyMillis, noModel);
+          Integer.parseInt(key.substring(requestPrefix.length())), now - sentMillis, noModel, now);
     }
     notifyAll();
   }
@@ -123,6 +125,11 @@ final class LatencyCollector implements AutoCloseable {
   /** Requests {@code from} (inclusive) to {@code to} answered {@code no-model-yet} so far. */
   synchronized int noModelYet(int from, int to) {
     return latencies.noModelYet(from, to);
+  }
+
+  /** Every request's answer so far, as {@link RequestLatencies#writeCsv} writes them. */
+  synchronized void writeCsv(Writer out, double rate) throws IOException {
+    latencies.writeCsv(out, rate);
   }
 
   @Override

@@ -1,6 +1,9 @@
 package io.kafkamlp.bench;
 
+import java.io.IOException;
+import java.io.Writer;
 import java.util.Arrays;
+import java.util.Locale;
 
 /**
  * The answer to each of a fixed number of prediction requests, numbered from 0 in the order they
@@ -17,6 +20,7 @@ final class RequestLatencies {
   private static final long NO_MODEL = -2;
 
   private final long[] millis;
+  private final long[] arrivedMillis;
   private int answers;
 
   /** For requests 0 to {@code requests - 1}, none answered yet. */
@@ -26,6 +30,7 @@ final class RequestLatencies {
     }
     millis = new long[requests];
     Arrays.fill(millis, UNANSWERED);
+    arrivedMillis = new long[requests];
   }
 
   /**
@@ -36,13 +41,14 @@ final class RequestLatencies {
    * @param noModel whether the answer was {@code no-model-yet}
    * @throws IllegalArgumentException if {@code request} is out of range
    */
-  void record(int request, long latencyMillis, boolean noModel) {
+  void record(int request, long latencyMillis, boolean noModel, long arrivedAtMillis) {
     if (request < 0 || request >= millis.length) {
       throw new IllegalArgumentException(
           "request " + request + " out of range [0, " + millis.length + ")");
     }
     if (millis[request] == UNANSWERED) {
       millis[request] = noModel ? NO_MODEL : Math.max(latencyMillis, 0);
+      arrivedMillis[request] = arrivedAtMillis;
       answers++;
     }
   }
@@ -65,5 +71,28 @@ final class RequestLatencies {
   /** Requests {@code from} (inclusive) to {@code to} answered {@code no-model-yet}. */
   int noModelYet(int from, int to) {
     return (int) Arrays.stream(millis, from, to).filter(m -> m == NO_MODEL).count();
+  }
+
+  /**
+   * Writes one line per request, in order, after a header {@code request,due_seconds,latency_ms}:
+   * its number, when it was due ({@code number / rate}, seconds after the server first answered
+   * with a model) and its latency in ms, or {@code no-model-yet}, or nothing if it was not
+   * answered.
+   *
+   * @param rate requests per second they were sent at
+   */
+  void writeCsv(Writer out, double rate) throws IOException {
+    out.write("request,due_seconds,latency_ms,answered_at_ms\n");
+    for (int i = 0; i < millis.length; i++) {
+      long m = millis[i];
+      out.write(
+          String.format(
+              Locale.ROOT,
+              "%d,%.3f,%s,%s\n",
+              i,
+              i / rate,
+              m == UNANSWERED ? "" : m == NO_MODEL ? "no-model-yet" : Long.toString(m),
+              m == UNANSWERED ? "" : Long.toString(arrivedMillis[i])));
+    }
   }
 }

@@ -6,7 +6,9 @@ import io.kafkamlp.replay.SampleFormat;
 import io.kafkamlp.replay.TrainingReplay;
 import io.kafkamlp.sample.Sample;
 import io.kafkamlp.sample.TargetKind;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,6 +45,12 @@ public final class Serving {
    * first seconds, drained since, or slow answers throughout.
    */
   public static final Duration START_SLICE = Duration.ofSeconds(5);
+
+  /**
+   * Each run's every request, in its folder: number, when it was due and its latency ({@link
+   * RequestLatencies#writeCsv}), to see when in a run the slow answers came.
+   */
+  public static final String LATENCIES_FILE = "latencies.csv";
 
   private static final String REQUEST_PREFIX = "req-";
   private static final String PROBE_PREFIX = "probe-";
@@ -189,6 +197,9 @@ public final class Serving {
         producer.flush();
         collector.awaitAnswers(Duration.ofSeconds(30));
         training.get();
+        try (Writer out = Files.newBufferedWriter(dir.resolve(LATENCIES_FILE))) {
+          collector.writeCsv(out, rate);
+        }
         return new Run(
             format,
             steadyRequests / seconds,

@@ -14,7 +14,7 @@ class ServingTest {
   void shouldCutTheRequestsIntoSlicesInOrderTheLastOneShorter() {
     RequestLatencies latencies = new RequestLatencies(10);
     for (int i = 0; i < 10; i++) {
-      latencies.record(i, 100 - 10 * i, i == 9); // a backlog draining; the last: no model yet
+      latencies.record(i, 100 - 10 * i, i == 9, 0L); // a backlog draining; the last: no model yet
     }
     List<Serving.Window> slices =
         Serving.slices(
