@@ -5,7 +5,7 @@
 #
 #   scripts/soak.sh [--minutes 30] [--rate 1000] [--request-rate 100] [--out DIR]
 #
-# Starts the embedded broker (`broker`) and, in a separate JVM (-Xmx1g -Xmn400m
+# Starts the embedded broker (`broker`) and, in a separate JVM (-Xms1g -Xmx1g -Xmn400m
 # -XX:+AlwaysPreTouch), the pipeline (`run --bootstrap-servers`); produces labeled Fashion-MNIST
 # training images in the binary format at --rate records/s (looping over passes; keys train-<i>,
 # so 10% are validation) plus unlabeled test images as prediction requests at --request-rate/s;
@@ -74,7 +74,7 @@ for _ in $(seq 1 120); do
 done
 grep -q "broker ready" "$OUT/broker.log" || { echo "soak: broker not ready" >&2; exit 1; }
 
-java -Xmx1g -Xmn400m -XX:+AlwaysPreTouch --add-modules jdk.incubator.vector -jar "$JAR" run --bootstrap-servers "$BOOTSTRAP" \
+java -Xms1g -Xmx1g -Xmn400m -XX:+AlwaysPreTouch --add-modules jdk.incubator.vector -jar "$JAR" run --bootstrap-servers "$BOOTSTRAP" \
   --data-dir "$OUT/app-data" --metrics-port "$METRICS_PORT" >"$OUT/app.log" 2>&1 &
 APP_PID=$!
 $PY "$HELPER" wait-http "http://127.0.0.1:$METRICS_PORT/metrics" 180 "$APP_PID" \

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class PipelineProcessTest {
 
   @Test
-  void shouldGiveTheChildItsHeapWithFourTenthsOfItYoungAndPreTouched() {
+  void shouldGiveTheChildItsWholeHeapAtStartWithFourTenthsOfItYoungAndPreTouched() {
     List<String> command =
         PipelineProcess.command(
             "127.0.0.1:9092",
@@ -20,6 +20,7 @@ class PipelineProcessTest {
             List.of("--serving-lag-ms", "0"));
 
     assertTrue(command.contains("-Xmx1g"), command.toString());
+    assertTrue(command.contains("-Xms1g"), "all of it committed at start: " + command);
     assertTrue(command.contains("-Xmn409m"), command.toString());
     assertTrue(
         PipelineProcess.command("b:1", "2048m", Path.of("d"), 1, List.of()).contains("-Xmn819m"),
