@@ -39,6 +39,7 @@ final class RequestLatencies {
    * @param latencyMillis from the request's timestamp to the answer's arrival; clamped at 0 (two
    *     clocks of one machine, read at millisecond resolution)
    * @param noModel whether the answer was {@code no-model-yet}
+   * @param arrivedAtMillis when the answer arrived, epoch ms
    * @throws IllegalArgumentException if {@code request} is out of range
    */
   void record(int request, long latencyMillis, boolean noModel, long arrivedAtMillis) {
@@ -74,10 +75,11 @@ final class RequestLatencies {
   }
 
   /**
-   * Writes one line per request, in order, after a header {@code request,due_seconds,latency_ms}:
-   * its number, when it was due ({@code number / rate}, seconds after the server first answered
-   * with a model) and its latency in ms, or {@code no-model-yet}, or nothing if it was not
-   * answered.
+   * Writes one line per request, in order, after a header {@code
+   * request,due_seconds,latency_ms,answered_at_ms}: its number, when it was due ({@code number /
+   * rate}, seconds after the server first answered with a model), its latency in ms (or {@code
+   * no-model-yet}) and when its answer arrived (epoch ms, to set beside other logs of the run); the
+   * last two empty if it was not answered.
    *
    * @param rate requests per second they were sent at
    */

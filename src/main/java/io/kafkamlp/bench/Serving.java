@@ -47,8 +47,9 @@ public final class Serving {
   public static final Duration START_SLICE = Duration.ofSeconds(5);
 
   /**
-   * Each run's every request, in its folder: number, when it was due and its latency ({@link
-   * RequestLatencies#writeCsv}), to see when in a run the slow answers came.
+   * Each run's every request, in its folder: number, when it was due, its latency and when its
+   * answer arrived ({@link RequestLatencies#writeCsv}), to see when in a run the slow answers came
+   * and set them beside the run's other logs.
    */
   public static final String LATENCIES_FILE = "latencies.csv";
 
