@@ -43,18 +43,35 @@ final class SimdKernels {
 
   /**
    * The largest absolute value of {@code d[from..bound)}, where {@code bound} is {@code from} plus
-   * the largest multiple of the vector width that fits before {@code to}: a running maximum a
-   * vector at a time, reduced once at the end; NaN if any element is (the lanewise and reduced
-   * maximum propagate NaN as {@link Math#max(float, float)} does). Elements from {@code bound} on
-   * are the caller's; {@code bound} is {@code to - (to - from) % LANES}.
+   * the largest multiple of the vector width that fits before {@code to}: four running maxima, each
+   * over every fourth vector, then one over the vectors left, reduced once at the end; NaN if any
+   * element is (the lanewise and reduced maximum propagate NaN as {@link Math#max(float, float)}
+   * does, in any order). Elements from {@code bound} on are the caller's; {@code bound} is {@code
+   * to - (to - from) % LANES}.
+   *
+   * <p>Four maxima, not one: each vector's maximum waits on the one before it, and a single chain
+   * ran at the latency of that compare-and-blend, 37.8 us for the default model's 784 x 256
+   * gradient against 10.8 with four (the Intel Xeon of 2026-12-01, AVX-512), while the scan of all
+   * four gradients took 7.4% of the pipeline's training thread (JFR, ten passes from a backlog).
    */
   static float maxAbs(float[] d, int from, int to) {
     int bound = vectorBound(from, to);
-    FloatVector max = FloatVector.zero(SPECIES);
-    for (int i = from; i < bound; i += LANES) {
-      max = max.max(FloatVector.fromArray(SPECIES, d, i).abs());
+    int fourBound = from + (bound - from) / (4 * LANES) * (4 * LANES);
+    FloatVector max0 = FloatVector.zero(SPECIES);
+    FloatVector max1 = max0;
+    FloatVector max2 = max0;
+    FloatVector max3 = max0;
+    int i = from;
+    for (; i < fourBound; i += 4 * LANES) {
+      max0 = max0.max(FloatVector.fromArray(SPECIES, d, i).abs());
+      max1 = max1.max(FloatVector.fromArray(SPECIES, d, i + LANES).abs());
+      max2 = max2.max(FloatVector.fromArray(SPECIES, d, i + 2 * LANES).abs());
+      max3 = max3.max(FloatVector.fromArray(SPECIES, d, i + 3 * LANES).abs());
     }
-    return max.reduceLanes(VectorOperators.MAX);
+    for (; i < bound; i += LANES) {
+      max0 = max0.max(FloatVector.fromArray(SPECIES, d, i).abs());
+    }
+    return max0.max(max1).max(max2.max(max3)).reduceLanes(VectorOperators.MAX);
   }
 
   /** Where {@link #maxAbs} stops: {@code to} less what does not fill a vector from {@code from}. */

@@ -307,9 +307,10 @@ class MatrixKernelsTest {
   }
 
   @ParameterizedTest(name = "{0} elements")
-  @ValueSource(ints = {0, 1, 7, 8, 15, 16, 17, 31, 33, 100, 1000})
+  @ValueSource(ints = {0, 1, 7, 8, 15, 16, 17, 31, 33, 63, 64, 65, 80, 100, 127, 129, 1000})
   void shouldFindTheLargestMagnitudeWhenAnyLengthIsScanned(int n) {
-    // Given: the largest magnitude negative, at each position in turn (four chains, tail)
+    // Given: the largest magnitude negative, at each position in turn (each of the four vector
+    // chains, the single vectors after them, the plain tail)
     Random random = new Random(29L + n);
     for (int at = 0; at < n; at++) {
       FMatrixRMaj m = random(1, n, random);
@@ -330,7 +331,7 @@ class MatrixKernelsTest {
   }
 
   @ParameterizedTest(name = "{0} elements")
-  @ValueSource(ints = {1, 16, 17, 100})
+  @ValueSource(ints = {1, 16, 17, 64, 100, 129})
   void shouldReportNanOrInfinityWhenAnElementIsNotFinite(int n) {
     Random random = new Random(31L + n);
     for (int at = 0; at < n; at++) {
