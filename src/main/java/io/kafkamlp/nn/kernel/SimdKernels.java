@@ -9,13 +9,13 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Register-tiled products on the Vector API: a tile of 4 rows x 2 vectors of {@code C} stays in
  * registers for the whole inner loop, so each loaded vector of {@code B} feeds 4 fused
- * multiply-adds; past the last such tile, a tile of 4 rows x 1 vector if there is room, then each
- * last column as 4 chains at once. Rows left over (a single sample, when serving) stream {@code B}
- * once, row by row, instead: per row, the tile's column-by-column passes would read all of {@code
- * B} with a stride of one row per step, which under the cache pressure of a busy pipeline cost 3x
- * the time of one sequential read (measured: 370 against 127 us per 784-256-128-10 prediction, JFR
- * samples of the serving thread at 1,000 requests/s). Loaded only when {@link MatrixKernels#SIMD}
- * is true.
+ * multiply-adds; past the last such tile, a tile of 4 rows x 1 vector if there is room, then one of
+ * 4 rows x the columns left, fewer than a vector. Rows left over (a single sample, when serving)
+ * stream {@code B} once, row by row, instead: per row, the tile's column-by-column passes would
+ * read all of {@code B} with a stride of one row per step, which under the cache pressure of a busy
+ * pipeline cost 3x the time of one sequential read (measured: 370 against 127 us per 784-256-128-10
+ * prediction, JFR samples of the serving thread at 1,000 requests/s). Loaded only when {@link
+ * MatrixKernels#SIMD} is true.
  */
 final class SimdKernels {
 
@@ -101,8 +101,13 @@ final class SimdKernels {
     int fullCols = cols - cols % TILE_COLS;
     // one more vector of columns in a narrow tile, if there is room: with 256-bit vectors the
     // 10-unit output layer's products would otherwise run scalar (about a tenth of the training
-    // thread's time); with 512-bit ones its 10 columns are fewer than a vector and still do
+    // thread's time)
     int vectorCols = cols - fullCols >= LANES ? fullCols + LANES : fullCols;
+    // the columns left, fewer than a vector (with 512-bit ones, all 10 of the output layer's), in
+    // a tile of their own
+    int partialCols = cols - vectorCols;
+    int partialInner = partialCols == 0 ? 0 : wholeVectorRows(b.length, vectorCols, inner, cols);
+    float[] partialStart = partialCols == 0 ? null : partialStart(bias, vectorCols, partialCols);
     for (int i = r0; i < r1; i += TILE_ROWS) {
       for (int j = 0; j < fullCols; j += TILE_COLS) {
         tile(a, rowStride, innerStride, b, bias, c, i, j, inner, cols);
@@ -110,52 +115,115 @@ final class SimdKernels {
       if (vectorCols > fullCols) {
         narrowTile(a, rowStride, innerStride, b, bias, c, i, fullCols, inner, cols);
       }
-      // columns left over in the same order of operations, so results match the scalar kernel bit
-      // for bit
-      for (int j = vectorCols; j < cols; j++) {
-        scalarColumn(a, rowStride, innerStride, b, bias, c, i, j, inner, cols);
+      if (partialCols > 0) {
+        partialTile(
+            a,
+            rowStride,
+            innerStride,
+            b,
+            partialStart,
+            c,
+            i,
+            vectorCols,
+            partialInner,
+            inner,
+            cols);
       }
     }
   }
 
+  /** Each thread's {@link #partialStart}, so that a product allocates nothing. */
+  private static final ThreadLocal<float[]> PARTIAL_START =
+      ThreadLocal.withInitial(() -> new float[LANES]);
+
   /**
-   * Column {@code j} of a tile's 4 rows as 4 independent fma chains (one chain at a time would wait
-   * on each fma's latency; {@link ScalarKernels}' order, one short row of columns per {@code p},
-   * spends its time on loop overhead when only a column or two is left).
+   * The first term of a {@link #partialTile}'s chains, a vector's worth: the bias at columns {@code
+   * [j, j + count)} (or zero), then zeros; this thread's array, valid until its next call. An array
+   * and not a vector: a vector built lane by lane, or passed between methods C2 did not inline into
+   * one another, was boxed on the Intel Xeon of 2026-12-01 (the output layer's forward and {@code
+   * dW} 60 against 25 us a step before this tile, 5 in it).
    */
-  private static void scalarColumn(
+  private static float[] partialStart(float[] bias, int j, int count) {
+    float[] start = PARTIAL_START.get();
+    if (bias == null) {
+      Arrays.fill(start, 0f);
+    } else {
+      System.arraycopy(bias, j, start, 0, count);
+      Arrays.fill(start, count, LANES, 0f);
+    }
+    return start;
+  }
+
+  /**
+   * How many rows {@code p} of {@code B}, from the first, have a whole vector from column {@code j}
+   * inside {@code b}'s array: {@code p * cols + j + LANES <= length}, at most {@code inner}.
+   */
+  private static int wholeVectorRows(int length, int j, int inner, int cols) {
+    int room = length - LANES - j;
+    return room < 0 ? 0 : Math.min(inner, room / cols + 1);
+  }
+
+  /**
+   * The last {@code count < LANES} columns of a tile's 4 rows, from column {@code j}: as {@link
+   * #narrowTile} over the rows {@code p < vectorInner} of {@code B} (whole vectors loaded: the
+   * lanes past column {@code cols - 1} hold the next row's values, whose products are never
+   * stored), then element by element over the rest. Each element sees its terms in increasing
+   * {@code p} from {@code start}'s lane, as the scalar kernel's do, so the bits are the same; on
+   * the Intel Xeon of 2026-12-01 the output layer's products had taken 5.6% of the training
+   * thread's time one column at a time (JFR, ten passes from a backlog).
+   */
+  private static void partialTile(
       float[] a,
       int rowStride,
       int innerStride,
       float[] b,
-      float[] bias,
+      float[] start,
       float[] c,
       int i,
       int j,
+      int vectorInner,
       int inner,
       int cols) {
-    float first = bias == null ? 0f : bias[j];
-    float c0 = first;
-    float c1 = first;
-    float c2 = first;
-    float c3 = first;
+    FloatVector c0 = FloatVector.fromArray(SPECIES, start, 0);
+    FloatVector c1 = c0;
+    FloatVector c2 = c0;
+    FloatVector c3 = c0;
     int a0 = i * rowStride;
     int a1 = a0 + rowStride;
     int a2 = a1 + rowStride;
     int a3 = a2 + rowStride;
-    for (int p = 0; p < inner; p++) {
-      float bp = b[p * cols + j];
+    for (int p = 0; p < vectorInner; p++) {
+      FloatVector b0 = FloatVector.fromArray(SPECIES, b, p * cols + j);
       int ap = p * innerStride;
-      c0 = Math.fma(a[a0 + ap], bp, c0);
-      c1 = Math.fma(a[a1 + ap], bp, c1);
-      c2 = Math.fma(a[a2 + ap], bp, c2);
-      c3 = Math.fma(a[a3 + ap], bp, c3);
+      c0 = FloatVector.broadcast(SPECIES, a[a0 + ap]).fma(b0, c0);
+      c1 = FloatVector.broadcast(SPECIES, a[a1 + ap]).fma(b0, c1);
+      c2 = FloatVector.broadcast(SPECIES, a[a2 + ap]).fma(b0, c2);
+      c3 = FloatVector.broadcast(SPECIES, a[a3 + ap]).fma(b0, c3);
     }
+    int count = cols - j;
     int c0Index = i * cols + j;
-    c[c0Index] = c0;
-    c[c0Index + cols] = c1;
-    c[c0Index + 2 * cols] = c2;
-    c[c0Index + 3 * cols] = c3;
+    storeLanes(c0, c, c0Index, count);
+    storeLanes(c1, c, c0Index + cols, count);
+    storeLanes(c2, c, c0Index + 2 * cols, count);
+    storeLanes(c3, c, c0Index + 3 * cols, count);
+    for (int p = vectorInner; p < inner; p++) {
+      int ap = p * innerStride;
+      int bRow = p * cols + j;
+      for (int r = 0; r < TILE_ROWS; r++) {
+        float ar = a[a0 + r * rowStride + ap];
+        int cRow = c0Index + r * cols;
+        for (int k = 0; k < count; k++) {
+          c[cRow + k] = Math.fma(ar, b[bRow + k], c[cRow + k]);
+        }
+      }
+    }
+  }
+
+  /** {@code v}'s first {@code count} lanes into {@code c} from {@code at}; nothing past them. */
+  private static void storeLanes(FloatVector v, float[] c, int at, int count) {
+    for (int k = 0; k < count; k++) {
+      c[at + k] = v.lane(k);
+    }
   }
 
   /**
