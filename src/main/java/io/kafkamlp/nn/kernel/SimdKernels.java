@@ -51,7 +51,7 @@ final class SimdKernels {
    *
    * <p>Four maxima, not one: each vector's maximum waits on the one before it, and a single chain
    * ran at the latency of that compare-and-blend, 37.8 us for the default model's 784 x 256
-   * gradient against 10.8 with four (the Intel Xeon of 2026-12-01, AVX-512), while the scan of all
+   * gradient against 10.8 with four (an AMD EPYC with AVX-512, 2026-12-01), while the scan of all
    * four gradients took 7.4% of the pipeline's training thread (JFR, ten passes from a backlog).
    */
   static float maxAbs(float[] d, int from, int to) {
@@ -140,8 +140,8 @@ final class SimdKernels {
    * The first term of a {@link #partialTile}'s chains, a vector's worth: the bias at columns {@code
    * [j, j + count)} (or zero), then zeros; this thread's array, valid until its next call. An array
    * and not a vector: a vector built lane by lane, or passed between methods C2 did not inline into
-   * one another, was boxed on the Intel Xeon of 2026-12-01 (the output layer's forward and {@code
-   * dW} 60 against 25 us a step before this tile, 5 in it).
+   * one another, was boxed on an AMD EPYC on 2026-12-01 (the output layer's forward and {@code dW}
+   * 60 against 25 us a step before this tile, 5 in it).
    */
   private static float[] partialStart(float[] bias, int j, int count) {
     float[] start = PARTIAL_START.get();
@@ -168,9 +168,9 @@ final class SimdKernels {
    * #narrowTile} over the rows {@code p < vectorInner} of {@code B} (whole vectors loaded: the
    * lanes past column {@code cols - 1} hold the next row's values, whose products are never
    * stored), then element by element over the rest. Each element sees its terms in increasing
-   * {@code p} from {@code start}'s lane, as the scalar kernel's do, so the bits are the same; on
-   * the Intel Xeon of 2026-12-01 the output layer's products had taken 5.6% of the training
-   * thread's time one column at a time (JFR, ten passes from a backlog).
+   * {@code p} from {@code start}'s lane, as the scalar kernel's do, so the bits are the same; on an
+   * AMD EPYC on 2026-12-01 the output layer's products had taken 5.6% of the training thread's time
+   * one column at a time (JFR, ten passes from a backlog).
    */
   private static void partialTile(
       float[] a,
