@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.util.Arrays;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.ejml.data.FMatrixRMaj;
@@ -154,6 +155,33 @@ class MatrixKernelsTest {
 
     // Then
     assertBitIdentical(scalar, simd);
+  }
+
+  /**
+   * A matrix EJML shrank keeps its longer array: the partial tile's whole vectors then read past
+   * the last row into values that are not the matrix's (NaN here), which must not reach the result.
+   */
+  @ParameterizedTest(name = "{0}x{1}x{2}")
+  @MethodSource("shapes")
+  void shouldIgnoreWhatLiesPastTheMatrixWhenItsArrayIsLonger(int n, int k, int m) {
+    // Given: B in an array 64 floats longer than it, the rest NaN
+    Random random = new Random(23L + 1000L * n + 10L * k + m);
+    FMatrixRMaj a = random(n, k, random);
+    FMatrixRMaj b = random(k, m, random);
+    FMatrixRMaj bias = random(1, m, random);
+    FMatrixRMaj longer = new FMatrixRMaj(1, k * m + 64);
+    Arrays.fill(longer.data, Float.NaN);
+    longer.reshape(k, m);
+    System.arraycopy(b.data, 0, longer.data, 0, k * m);
+    FMatrixRMaj expected = new FMatrixRMaj(n, m);
+    FMatrixRMaj actual = new FMatrixRMaj(n, m);
+
+    // When
+    MatrixKernels.mult(a, b, bias, expected);
+    MatrixKernels.mult(a, longer, bias, actual);
+
+    // Then
+    assertBitIdentical(expected.data, actual);
   }
 
   @ParameterizedTest(name = "{0}x{1}x{2}")
